@@ -1,0 +1,51 @@
+# Entry points for people and CI. Every target installs what it needs by itself (project-local Node.js,
+# npm dependencies, the pinned Fabric toolchain), so a fresh clone needs nothing but `make devnet` / `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+NODE_BIN := $(shell ./scripts/node.sh)
+export PATH := $(NODE_BIN):$(PATH)
+# fabric-gateway pulls in ESM-only @noble/curves; jest loads it only with vm modules.
+export NODE_OPTIONS := --experimental-vm-modules --no-warnings=ExperimentalWarning
+export EMR_TOOLS_DIR := $(shell ./scripts/tools.sh --print-dir)
+
+.PHONY: help setup tools build lint test test-unit test-integration devnet devnet-down devnet-status bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+node_modules/.package-lock.json: package.json package-lock.json */package.json
+	@echo "[setup] npm ci (Node.js $$(node --version))"
+	@npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+setup: node_modules/.package-lock.json ## Install project-local Node.js and npm dependencies
+
+tools: ## Build the pinned Fabric, Fabric CA, etcd, kube-apiserver and helm binaries (cached outside the repo)
+	@./scripts/tools.sh
+
+build: setup ## Compile all workspaces
+	@npx tsc -b
+
+lint: build ## ESLint + Prettier
+	@npx eslint . && npx prettier --check . >/dev/null && echo "[lint] clean"
+
+devnet: build tools ## Bring up the local multi-org Fabric network (idempotent)
+	@node network/dist/devnet/cli.js up
+
+devnet-down: build ## Stop the local network and delete its state
+	@node network/dist/devnet/cli.js down
+
+devnet-status: build ## Show what runs
+	@node network/dist/devnet/cli.js status
+
+test-unit: build ## Unit tests (no network)
+	@npx jest --selectProjects unit
+
+test-integration: build tools ## Integration tests against real Fabric nodes
+	@npx jest --selectProjects integration --runInBand
+
+test: build tools ## Lint, unit and integration tests; ends with "N passed, N failed"
+	@./scripts/test.sh
+
+clean: ## Remove build outputs
+	@rm -rf */dist */*.tsbuildinfo
