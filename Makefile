@@ -24,10 +24,10 @@ tools: ## Build the pinned Fabric, Fabric CA, etcd, kube-apiserver and helm bina
 	@./scripts/tools.sh
 
 build: setup ## Compile all workspaces
-	@npx tsc -b
+	@npx tsc -b tsconfig.build.json
 
 lint: build ## ESLint + Prettier
-	@npx eslint . && npx prettier --check . >/dev/null && echo "[lint] clean"
+	@npm run --silent typecheck && npx eslint . && npx prettier --check . >/dev/null && echo "[lint] clean"
 
 devnet: build tools ## Bring up the local multi-org Fabric network (idempotent)
 	@node network/dist/devnet/cli.js up

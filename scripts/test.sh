@@ -15,7 +15,7 @@ run_jest() { # NAME ARGS...
 }
 
 echo "== lint"
-if npx eslint . && npx prettier --check . >/dev/null; then echo "lint clean"; else
+if npm run --silent typecheck && npx eslint . && npx prettier --check . >/dev/null; then echo "lint clean"; else
   echo "lint failed"
   failed_steps=$((failed_steps + 1))
 fi

@@ -26,14 +26,22 @@ describe('packageChaincodeAsService', () => {
     const pkg = packageChaincodeAsService('emr_1.0', MUTUAL_TLS_CONNECTION);
     writeFileSync(join(dir, 'pkg.tgz'), pkg.bytes);
     execFileSync('tar', ['xzf', 'pkg.tgz'], { cwd: dir });
-    expect(JSON.parse(readFileSync(join(dir, 'metadata.json'), 'utf8'))).toEqual({ type: 'ccaas', label: 'emr_1.0' });
+    expect(JSON.parse(readFileSync(join(dir, 'metadata.json'), 'utf8'))).toEqual({
+      type: 'ccaas',
+      label: 'emr_1.0',
+    });
     execFileSync('tar', ['xzf', 'code.tar.gz'], { cwd: dir });
-    const connection = JSON.parse(readFileSync(join(dir, 'connection.json'), 'utf8')) as Record<string, unknown>;
+    const connection = JSON.parse(readFileSync(join(dir, 'connection.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
     expect(connection['tls_required']).toBe(true);
     expect(connection['address']).toBe('{{.address}}');
   });
 
   it('rejects labels the peer would refuse', () => {
-    expect(() => packageChaincodeAsService('-bad label', MUTUAL_TLS_CONNECTION)).toThrow(/invalid chaincode label/);
+    expect(() => packageChaincodeAsService('-bad label', MUTUAL_TLS_CONNECTION)).toThrow(
+      /invalid chaincode label/,
+    );
   });
 });

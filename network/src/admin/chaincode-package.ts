@@ -41,7 +41,9 @@ export function packageChaincodeAsService(label: string, connection: ConnectionT
   if (!LABEL_PATTERN.test(label)) {
     throw new RangeError(`invalid chaincode label "${label}": must match ${LABEL_PATTERN.source}`);
   }
-  const code = deterministicTarGz([{ name: 'connection.json', content: Buffer.from(JSON.stringify(connection)) }]);
+  const code = deterministicTarGz([
+    { name: 'connection.json', content: Buffer.from(JSON.stringify(connection)) },
+  ]);
   const metadata = Buffer.from(JSON.stringify({ type: 'ccaas', label }));
   const bytes = deterministicTarGz([
     { name: 'metadata.json', content: metadata },

@@ -75,5 +75,7 @@ export function hostPort(host: string, port: number): string {
 
 /** Expands `$(VAR)` references against resolved env values, as the kubelet does for command and args. */
 export function expandCommand(command: readonly string[], env: Readonly<Record<string, string>>): string[] {
-  return command.map((arg) => arg.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (ref, name: string) => env[name] ?? ref));
+  return command.map((arg) =>
+    arg.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (ref, name: string) => env[name] ?? ref),
+  );
 }
