@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Devnet } from '../src/devnet/devnet';
 import type { DevnetDescription } from '../src/devnet/network-file';
+import { queryLedgerHeight } from '../src/admin/ledger';
 import { withRetry } from '../src/retry';
 import { connectToPeer, enrollTestUser, newTestDevnet, organization } from './support/devnet';
 import { chaincodeProbe } from './support/chaincode-probe';
@@ -87,16 +88,22 @@ describe('devnet: a real Fabric network as local processes', () => {
       const user = await enrollTestUser(provider1, 'it-user-restart', 'healthcenter');
       using connection = connectToPeer(provider1, user);
       const probe = chaincodeProbe(connection.gateway, description);
+      const heightBefore = await queryLedgerHeight(connection.gateway, description.channel, 'Provider2MSP');
       await devnet.supervisor.stop('peer0-provider2');
       // Provider1 and Provider3 still form a majority of three orgs.
-      const written = await withRetry(() => probe.write(['Provider1MSP', 'Provider3MSP']), {
+      await withRetry(() => probe.write(['Provider1MSP', 'Provider3MSP']), {
         attempts: 20,
         delayMs: 1000,
       });
       await devnet.restart('peer0-provider2');
+      const target = await queryLedgerHeight(connection.gateway, description.channel, 'Provider1MSP');
+      expect(target).toBeGreaterThan(heightBefore);
       let caughtUp = false;
       for (let attempt = 0; attempt < 30 && !caughtUp; attempt++) {
-        caughtUp = await probe.read(written, 'Provider2MSP').catch(() => false);
+        const height = await queryLedgerHeight(connection.gateway, description.channel, 'Provider2MSP').catch(
+          () => 0,
+        );
+        caughtUp = height >= target;
         if (!caughtUp) await sleep(1000);
       }
       expect(caughtUp).toBe(true);

@@ -7,7 +7,9 @@ import { MUTUAL_TLS_CONNECTION, packageChaincodeAsService } from './chaincode-pa
 
 describe('packageChaincodeAsService', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ccpkg-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('produces the same bytes and package ID every time', () => {
     const first = packageChaincodeAsService('emr_1.0', MUTUAL_TLS_CONNECTION);

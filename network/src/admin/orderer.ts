@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:https';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { checkServerIdentity } from 'node:tls';
 
 import type * as grpc from '@grpc/grpc-js';
@@ -18,7 +19,10 @@ import { createSignedEnvelope } from './signing';
 export type OrdererErrorCode =
   /** The channel participation API answered with an error status. */
   | 'ADMIN_API_ERROR'
-  /** Broadcast answered with a status other than SUCCESS (e.g. FORBIDDEN for unsatisfied policies). */
+  /**
+   * Broadcast answered with a status other than SUCCESS: FORBIDDEN when the envelope's signer does not satisfy
+   * /Channel/Writers, BAD_REQUEST when a config update's signatures do not satisfy the mod_policies it touches.
+   */
   | 'BROADCAST_REJECTED'
   /** Deliver answered with a status instead of the block (e.g. NOT_FOUND: unknown channel). */
   | 'DELIVER_REJECTED'
@@ -97,7 +101,7 @@ export async function joinOrdererToChannel(
   // The orderer reads the block from a multipart *file* part named config-block: the filename is required.
   const body = Buffer.concat([
     Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="config-block"; filename="${channelId}.block"\r\n` +
+      `--${boundary}\r\nContent-Disposition: form-data; name="config-block"; filename="config.block"\r\n` +
         'Content-Type: application/octet-stream\r\n\r\n',
     ),
     configBlock,
@@ -122,8 +126,9 @@ export async function joinOrdererToChannel(
     return { outcome: 'joined', channel };
   }
   const message = errorMessage(response.body);
-  if (response.status === 405 && message.includes('channel already exists'))
+  if (response.status === 405 && message.includes('channel already exists')) {
     return { outcome: 'already-joined' };
+  }
   throw adminApiError(`join ${channelId}`, response.status, message);
 }
 
@@ -133,8 +138,9 @@ export async function listOrdererChannels(
   options: CallOptions = {},
 ): Promise<{ readonly name: string; readonly url: string }[]> {
   const response = await adminRequest(admin, 'GET', PARTICIPATION_PATH, options);
-  if (response.status !== 200)
+  if (response.status !== 200) {
     throw adminApiError('list channels', response.status, errorMessage(response.body));
+  }
   return (parseJson(response.body) as { channels: { name: string; url: string }[] | null }).channels ?? [];
 }
 
@@ -146,8 +152,9 @@ export async function getOrdererChannel(
 ): Promise<OrdererChannelInfo | undefined> {
   const response = await adminRequest(admin, 'GET', `${PARTICIPATION_PATH}/${channelId}`, options);
   if (response.status === 404) return undefined;
-  if (response.status !== 200)
+  if (response.status !== 200) {
     throw adminApiError(`get ${channelId}`, response.status, errorMessage(response.body));
+  }
   return parseJson(response.body) as OrdererChannelInfo;
 }
 
@@ -243,9 +250,9 @@ function parseJson(body: string): unknown {
 
 /**
  * Submits a signed envelope (e.g. from createConfigUpdateEnvelope) and resolves when the orderer accepted it
- * (status SUCCESS). Acceptance is not commitment: a config update is in a block shortly after.
- * @throws OrdererError BROADCAST_REJECTED with details.status/statusName/info, e.g. FORBIDDEN when the signatures
- *   do not satisfy the policies.
+ * (status SUCCESS). Acceptance is not commitment: a config update is in a block shortly after. While the orderer
+ * answers SERVICE_UNAVAILABLE (no Raft leader yet) the envelope is resent until the deadline.
+ * @throws OrdererError BROADCAST_REJECTED with details.status/statusName/info (see {@link OrdererErrorCode}).
  */
 export async function broadcastEnvelope(
   endpoint: GrpcEndpoint,
@@ -254,24 +261,28 @@ export async function broadcastEnvelope(
   options: CallOptions = {},
 ): Promise<void> {
   const envelope = common.Envelope.deserializeBinary(envelopeBytes);
-  await withBroadcastClient(endpoint, tlsClient, async (client) => {
-    const response = await singleResponse(
-      client.broadcast({ deadline: deadlineAfter(options.timeoutMs ?? DEFAULT_TIMEOUT_MS) }),
-      envelope,
-      endpoint,
-      'Broadcast',
-    );
-    const status = response.getStatus();
-    if (status !== common.Status.SUCCESS) {
-      const info = response.getInfo();
-      throw new OrdererError('BROADCAST_REJECTED', `broadcast rejected: ${statusName(status)}: ${info}`, {
-        address: endpoint.address,
-        status,
-        statusName: statusName(status),
-        info,
-      });
-    }
-  });
+  const deadline = deadlineAfter(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  await withBroadcastClient(endpoint, tlsClient, (client) =>
+    retryWhileUnavailable(deadline, async () => {
+      const response = await singleResponse(client.broadcast({ deadline }), envelope, endpoint, 'Broadcast');
+      const status = response.getStatus();
+      if (status !== common.Status.SUCCESS) {
+        const info = response.getInfo();
+        throw new OrdererError('BROADCAST_REJECTED', `broadcast rejected: ${statusName(status)}: ${info}`, {
+          address: endpoint.address,
+          status,
+          statusName: statusName(status),
+          info,
+        });
+      }
+    }),
+  );
+}
+
+/** Options of Deliver calls. */
+export interface DeliverOptions extends CallOptions {
+  /** TLS client certificate, for orderers that require mutual TLS on gRPC. */
+  readonly tlsClient?: Identity;
 }
 
 /**
@@ -283,13 +294,10 @@ export async function fetchBlock(
   channelId: string,
   number: number,
   reader: Identity,
-  options: CallOptions & { readonly tlsClient?: Identity } = {},
+  options: DeliverOptions = {},
 ): Promise<common.Block> {
-  const position = new orderer.SeekPosition();
-  const specified = new orderer.SeekSpecified();
-  specified.setNumber(number);
-  position.setSpecified(specified);
-  return deliverOne(endpoint, channelId, position, reader, options);
+  const deadline = deadlineAfter(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  return deliverOne(endpoint, channelId, specifiedPosition(number), reader, deadline, options.tlsClient);
 }
 
 /**
@@ -300,23 +308,43 @@ export async function fetchConfigBlock(
   endpoint: GrpcEndpoint,
   channelId: string,
   reader: Identity,
-  options: CallOptions & { readonly tlsClient?: Identity } = {},
+  options: DeliverOptions = {},
 ): Promise<common.Block> {
+  const deadline = deadlineAfter(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   const newestPosition = new orderer.SeekPosition();
   newestPosition.setNewest(new orderer.SeekNewest());
-  const newest = await deliverOne(endpoint, channelId, newestPosition, reader, options);
+  const newest = await deliverOne(endpoint, channelId, newestPosition, reader, deadline, options.tlsClient);
   const configNumber = lastConfigIndex(newest);
   if (configNumber === newest.getHeader()?.getNumber()) return newest;
-  return fetchBlock(endpoint, channelId, configNumber, reader, options);
+  return deliverOne(
+    endpoint,
+    channelId,
+    specifiedPosition(configNumber),
+    reader,
+    deadline,
+    options.tlsClient,
+  );
 }
 
-/** Delivers exactly the block at `position`: start = stop, blocking until it exists. */
+function specifiedPosition(number: number): orderer.SeekPosition {
+  const specified = new orderer.SeekSpecified();
+  specified.setNumber(number);
+  const position = new orderer.SeekPosition();
+  position.setSpecified(specified);
+  return position;
+}
+
+/**
+ * Delivers exactly the block at `position` (start = stop), blocking until it exists. Retries while the orderer
+ * answers SERVICE_UNAVAILABLE, which it does until the channel's Raft cluster has a leader.
+ */
 async function deliverOne(
   endpoint: GrpcEndpoint,
   channelId: string,
   position: orderer.SeekPosition,
   reader: Identity,
-  options: CallOptions & { readonly tlsClient?: Identity },
+  deadline: Date,
+  tlsClient: Identity | undefined,
 ): Promise<common.Block> {
   const seekInfo = new orderer.SeekInfo();
   seekInfo.setStart(position);
@@ -328,24 +356,42 @@ async function deliverOne(
     seekInfo.serializeBinary(),
     reader,
   );
-  return withBroadcastClient(endpoint, options.tlsClient, async (client) => {
-    // The orderer answers with the block, then a SUCCESS status; an error status comes instead of the block.
-    const response = await singleResponse(
-      client.deliver({ deadline: deadlineAfter(options.timeoutMs ?? DEFAULT_TIMEOUT_MS) }),
-      envelope,
-      endpoint,
-      'Deliver',
-    );
-    const block = response.getBlock();
-    if (block) return block;
-    const status = response.getStatus();
-    throw new OrdererError('DELIVER_REJECTED', `deliver from ${channelId} rejected: ${statusName(status)}`, {
-      address: endpoint.address,
-      channelId,
-      status,
-      statusName: statusName(status),
-    });
-  });
+  return withBroadcastClient(endpoint, tlsClient, (client) =>
+    retryWhileUnavailable(deadline, async () => {
+      // The orderer answers with the block, then a SUCCESS status; an error status comes instead of the block.
+      const response = await singleResponse(client.deliver({ deadline }), envelope, endpoint, 'Deliver');
+      const block = response.getBlock();
+      if (block) return block;
+      const status = response.getStatus();
+      throw new OrdererError(
+        'DELIVER_REJECTED',
+        `deliver from ${channelId} rejected: ${statusName(status)}`,
+        {
+          address: endpoint.address,
+          channelId,
+          status,
+          statusName: statusName(status),
+        },
+      );
+    }),
+  );
+}
+
+/**
+ * Repeats `attempt` while the orderer answers SERVICE_UNAVAILABLE (a channel without a Raft leader: right after a
+ * join or a restart), with growing pauses, until `deadline`. Safe: such an answer means nothing was ordered.
+ */
+async function retryWhileUnavailable<T>(deadline: Date, attempt: () => Promise<T>): Promise<T> {
+  for (let pauseMs = 100; ; pauseMs = Math.min(pauseMs * 2, 2_000)) {
+    try {
+      return await attempt();
+    } catch (error) {
+      const unavailable =
+        error instanceof OrdererError && error.details['status'] === common.Status.SERVICE_UNAVAILABLE;
+      if (!unavailable || Date.now() + pauseMs >= deadline.getTime()) throw error;
+      await sleep(pauseMs);
+    }
+  }
 }
 
 async function withBroadcastClient<T>(
@@ -362,10 +408,13 @@ async function withBroadcastClient<T>(
   }
 }
 
-/** Writes `request` on a bidirectional stream and resolves with the first response, then half-closes. */
+/**
+ * Writes `message` on a bidirectional stream and resolves with the first response, then cancels the stream: every
+ * call here needs exactly one answer, and the call's deadline bounds the wait for it.
+ */
 async function singleResponse<Res>(
   stream: grpc.ClientDuplexStream<common.Envelope, Res>,
-  request: common.Envelope,
+  message: common.Envelope,
   endpoint: GrpcEndpoint,
   method: string,
 ): Promise<Res> {
@@ -374,7 +423,7 @@ async function singleResponse<Res>(
     stream.once('data', (response: Res) => {
       settled = true;
       resolve(response);
-      stream.cancel(); // We need nothing more; cancelling also ends a Deliver stream's trailing status.
+      stream.cancel(); // Nothing more is needed, e.g. Deliver's trailing SUCCESS status.
     });
     stream.on('error', (error: grpc.ServiceError) => {
       if (settled) return; // The cancellation above surfaces as a CANCELLED error: expected.
@@ -397,7 +446,7 @@ async function singleResponse<Res>(
         }),
       );
     });
-    stream.write(request);
+    stream.write(message);
   });
 }
 

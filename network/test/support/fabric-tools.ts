@@ -20,11 +20,16 @@ export interface FabricTools {
   readonly configDir: string;
 }
 
-/** The tools built by `scripts/tools.sh`, or why they cannot be used. */
+/**
+ * The tools built by `scripts/tools.sh` (EMR_TOOLS_DIR, which the Makefile exports, else the script's answer), or
+ * why they cannot be used.
+ */
 export function findFabricTools(): FabricTools | { readonly missing: string } {
-  const dir = execFileSync('bash', [path.join(REPO_ROOT, 'scripts/tools.sh'), '--print-dir'], {
-    encoding: 'utf8',
-  }).trim();
+  const dir =
+    process.env['EMR_TOOLS_DIR'] ??
+    execFileSync('bash', [path.join(REPO_ROOT, 'scripts/tools.sh'), '--print-dir'], {
+      encoding: 'utf8',
+    }).trim();
   const tools = { binDir: path.join(dir, 'bin'), configDir: path.join(dir, 'fabric-config') };
   for (const required of [
     path.join(tools.binDir, 'configtxgen'),

@@ -127,9 +127,15 @@ async function waitUntilHealthy(child: ChildProcess, url: string): Promise<void>
 
 async function stopProcess(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => {
+      resolve();
+    });
+  });
   child.kill('SIGTERM');
-  const killTimer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  const killTimer = setTimeout(() => {
+    child.kill('SIGKILL');
+  }, 5_000);
   await exited;
   clearTimeout(killTimer);
 }

@@ -126,12 +126,12 @@ async function createCa(commonName: string, organization: string): Promise<Certi
 function leafExtensions(tls: boolean): x509.Extension[] {
   const extensions: x509.Extension[] = [
     new x509.BasicConstraintsExtension(false, undefined, true),
-    new x509.KeyUsagesExtension(
-      tls
-        ? x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment
-        : x509.KeyUsageFlags.digitalSignature,
-      true,
-    ),
+    tls
+      ? new x509.KeyUsagesExtension(
+          x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment,
+          true,
+        )
+      : new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
   ];
   if (tls) {
     extensions.push(

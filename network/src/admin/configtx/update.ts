@@ -43,14 +43,18 @@ export function computeConfigUpdate(
 
 /** Read and write set entries of one map of a group (values, policies or sub-groups). */
 interface MapDelta<T> {
-  /** Elements that changed (or, for groups, that contain changes): the read side. */
+  /** Sub-groups that contain changes, by their read sets (changed values and policies are never read). */
   readonly read: Map<string, T>;
   /** Elements that changed or are new: the write side. */
   readonly write: Map<string, T>;
   /** Unchanged elements, by version: listed on both sides only if the map's membership changed. */
   readonly same: Map<string, T>;
   /** Whether keys were added or removed. */
-  readonly membershipChanged: boolean;
+  membershipChanged: boolean;
+}
+
+function emptyDelta<T>(): MapDelta<T> {
+  return { read: new Map(), write: new Map(), same: new Map(), membershipChanged: false };
 }
 
 interface GroupDelta {
@@ -111,12 +115,11 @@ function elementsDelta<T extends common.ConfigValue | common.ConfigPolicy>(
   original: ReadonlyMap<string, T>,
   updated: ReadonlyMap<string, T>,
 ): MapDelta<T> {
-  const delta: MapDelta<T> = { read: new Map(), write: new Map(), same: new Map(), membershipChanged: false };
-  let membershipChanged = false;
+  const delta = emptyDelta<T>();
   for (const [name, originalElement] of original) {
     const updatedElement = updated.get(name);
     if (!updatedElement) {
-      membershipChanged = true;
+      delta.membershipChanged = true;
     } else if (kind.sameContent(originalElement, updatedElement)) {
       delta.same.set(name, kind.versionOnly(originalElement.getVersion()));
     } else {
@@ -125,27 +128,21 @@ function elementsDelta<T extends common.ConfigValue | common.ConfigPolicy>(
   }
   for (const [name, updatedElement] of updated) {
     if (original.has(name)) continue;
-    membershipChanged = true;
+    delta.membershipChanged = true;
     delta.write.set(name, kind.withVersion(updatedElement, 0));
   }
-  return { ...delta, membershipChanged };
+  return delta;
 }
 
 function groupsDelta(
   original: ReadonlyMap<string, common.ConfigGroup>,
   updated: ReadonlyMap<string, common.ConfigGroup>,
 ): MapDelta<common.ConfigGroup> {
-  const delta: MapDelta<common.ConfigGroup> = {
-    read: new Map(),
-    write: new Map(),
-    same: new Map(),
-    membershipChanged: false,
-  };
-  let membershipChanged = false;
+  const delta = emptyDelta<common.ConfigGroup>();
   for (const [name, originalGroup] of original) {
     const updatedGroup = updated.get(name);
     if (!updatedGroup) {
-      membershipChanged = true;
+      delta.membershipChanged = true;
       continue;
     }
     const child = groupDelta(originalGroup, updatedGroup);
@@ -158,14 +155,14 @@ function groupsDelta(
   }
   for (const [name, updatedGroup] of updated) {
     if (original.has(name)) continue;
-    membershipChanged = true;
+    delta.membershipChanged = true;
     // A new group is written whole at version 0: diff it against an empty group, then reset its version.
     const { writeSet } = groupDelta(new common.ConfigGroup(), updatedGroup);
     writeSet.setVersion(0);
     writeSet.setModPolicy(updatedGroup.getModPolicy());
     delta.write.set(name, writeSet);
   }
-  return { ...delta, membershipChanged };
+  return delta;
 }
 
 function groupDelta(original: common.ConfigGroup, updated: common.ConfigGroup): GroupDelta {
@@ -198,7 +195,7 @@ function groupDelta(original: common.ConfigGroup, updated: common.ConfigGroup): 
     version,
     union(policies.read, policies.same),
     union(values.read, values.same),
-    groups.read,
+    union(groups.read, groups.same),
   );
   const writeSet = groupOf(
     version + 1,
