@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fabricErrorText } from './fabric-error-text';
 
 export interface RetryOptions {
   readonly attempts: number;
@@ -16,10 +17,7 @@ export function isTransientFabricError(err: unknown): boolean {
   if (code === 14 || code === 4) {
     return true;
   }
-  const text = [
-    String(err),
-    ...((err as { details?: { message: string }[] }).details ?? []).map((d) => d.message),
-  ].join(' ');
+  const text = fabricErrorText(err);
   return /no combination of peers|no peers available|UNAVAILABLE|SERVICE_UNAVAILABLE|not yet elected|no Raft leader|failed to connect|chaincode .* not found|could not launch chaincode/i.test(
     text,
   );

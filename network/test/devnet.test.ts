@@ -50,16 +50,15 @@ describe('devnet: a real Fabric network as local processes', () => {
   });
 
   it.each(['Provider1MSP', 'Provider2MSP'])(
-    'lets a user enrolled from the CA of %s submit a transaction and evaluate it on every peer',
+    'lets a healthcenter user enrolled from the CA of %s create an EMR and find the patient registered',
     async (mspId) => {
       const org = organization(description, mspId);
       const user = await enrollTestUser(org, `it-user-${mspId.toLowerCase()}`, 'healthcenter');
       using connection = connectToPeer(org, user);
       const probe = chaincodeProbe(connection.gateway, description);
       const written = await withRetry(() => probe.write(), { attempts: 20, delayMs: 1000 });
-      for (const reader of ['Provider1MSP', 'Provider2MSP']) {
-        expect(await probe.read(written, reader)).toBe(true);
-      }
+      expect(await probe.read(written)).toBe(true);
+      expect(await probe.read('p-never-registered')).toBe(false);
     },
     2 * MINUTE,
   );
@@ -75,8 +74,7 @@ describe('devnet: a real Fabric network as local processes', () => {
       const probe = chaincodeProbe(connection.gateway, description);
       // Gossip needs a moment to learn the new org's peer before the gateway can plan endorsements with it.
       const written = await withRetry(() => probe.write(), { attempts: 30, delayMs: 1000 });
-      expect(await probe.read(written, 'Provider3MSP')).toBe(true);
-      expect(await probe.read(written, 'Provider1MSP')).toBe(true);
+      expect(await probe.read(written)).toBe(true);
     },
     3 * MINUTE,
   );
@@ -90,8 +88,8 @@ describe('devnet: a real Fabric network as local processes', () => {
       const probe = chaincodeProbe(connection.gateway, description);
       const heightBefore = await queryLedgerHeight(connection.gateway, description.channel, 'Provider2MSP');
       await devnet.supervisor.stop('peer0-provider2');
-      // Provider1 and Provider3 still form a majority of three orgs.
-      await withRetry(() => probe.write(['Provider1MSP', 'Provider3MSP']), {
+      // Provider1's EMR writes need only Provider1's peer: another provider being down does not stop it.
+      await withRetry(() => probe.write(), {
         attempts: 20,
         delayMs: 1000,
       });

@@ -1,5 +1,6 @@
 import type { Gateway } from '@hyperledger/fabric-gateway';
 import { peer } from '@hyperledger/fabric-protos';
+import { fabricErrorText } from '../fabric-error-text';
 
 const lifecycle = peer.lifecycle;
 
@@ -144,7 +145,6 @@ function fillDefinition(args: DefinitionArgs, definition: ChaincodeDefinition): 
 }
 
 function isNotFound(err: unknown): boolean {
-  const details = (err as { details?: readonly { message: string }[] }).details ?? [];
-  const text = [String(err), ...details.map((detail) => detail.message)].join(' ');
+  const text = fabricErrorText(err);
   return /namespace \S+ is not defined|could not be found|could not fetch approved/.test(text);
 }

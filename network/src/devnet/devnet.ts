@@ -27,6 +27,7 @@ import {
 import type { NodeSpec } from '../nodes/node-spec';
 import { newProgress, type Progress } from '../progress';
 import { enrollIdentity, enrollNode, enrollRegistrar, type OrgEnrollment } from '../provider/identities';
+import { initializeEmrProvider } from '../provider/emr-provider';
 import { addProviderToChannel } from '../provider/membership';
 import { withRetry } from '../retry';
 import { getOrCreateSecret, newFileSecretStore, type SecretStore } from '../secrets/secret-store';
@@ -148,6 +149,13 @@ export class Devnet {
       () => this.#commitChaincode(model.providers[0] ?? providerModel(1), pkg),
       (r) => r,
     );
+    for (const provider of model.providers) {
+      await p.step(
+        `initialize EMR provider ${provider.mspId}`,
+        () => this.#initializeProvider(provider),
+        (r) => r,
+      );
+    }
     await writeNetworkFile(this.layout.networkFile(), await this.describe());
     return 'started';
   }
@@ -187,6 +195,11 @@ export class Devnet {
       (r) => `${r} (signed by ${signers.map((s) => s.mspId).join(', ')})`,
     );
     await this.#bringUpProviderNodes(provider, await readFile(this.#genesisPath()), this.chaincodePackage());
+    await p.step(
+      `initialize EMR provider ${provider.mspId}`,
+      () => this.#initializeProvider(provider),
+      (r) => r,
+    );
     await writeNetworkFile(this.layout.networkFile(), await this.describe());
   }
 
@@ -487,6 +500,15 @@ export class Devnet {
         withRetry(() => lifecycle.approveForMyOrg(this.#definition(pkg)), { attempts: 30, delayMs: 1000 }),
       (r) => r,
     );
+  }
+
+  async #initializeProvider(provider: OrgModel): Promise<string> {
+    using connection = connectGateway(this.peerEndpoint(provider), await this.#adminIdentity(provider));
+    const { channelId, chaincode } = this.model;
+    return await withRetry(() => initializeEmrProvider(connection.gateway, channelId, chaincode.name), {
+      attempts: 30,
+      delayMs: 1000,
+    });
   }
 
   async #commitChaincode(committer: OrgModel, pkg: ChaincodePackage): Promise<string> {
