@@ -8,6 +8,11 @@ const common = { transform, testEnvironment: 'node', moduleFileExtensions: ['ts'
 module.exports = {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/*/src/**/*.test.ts'] },
-    { ...common, displayName: 'integration', testMatch: ['<rootDir>/*/test/**/*.test.ts'], slowTestThreshold: 600 },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/*/test/**/*.test.ts'],
+      slowTestThreshold: 600,
+    },
   ],
 };
