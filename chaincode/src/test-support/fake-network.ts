@@ -52,6 +52,7 @@ export interface BlockTransaction {
   readonly fcn: string;
   readonly args: readonly string[];
   readonly creatorMsp: string;
+  readonly endorser: string;
   readonly creatorCertificateDer: Buffer;
   readonly response: string;
   readonly event?: { readonly name: string; readonly payload: Buffer };
@@ -90,13 +91,24 @@ export class FakeNetwork {
   readonly blocks: BlockTransaction[] = [];
   /** Every chaincode error message returned, for the PHI scan (peers log them). */
   readonly errors: string[] = [];
+  /** Orgs whose peers are down: proposals sent to them fail as UNAVAILABLE. */
+  readonly down = new Set<string>();
   readonly #chaincode: ChaincodeFromContract;
   #clock = START;
   #txCounter = 0;
   #version = 0;
 
-  constructor(orgs: readonly string[]) {
+  /**
+   * Chaincode-level endorsement policy: `ANY` (one org's peer, what the EMR design requires) or `MAJORITY` (the
+   * channel default `/Channel/Application/Endorsement`). Like Fabric's key-level validator, it is only checked for
+   * public writes without a key-level policy (or a transaction without writes); implicit-collection writes are
+   * checked against their collection's org instead.
+   */
+  readonly chaincodePolicy: 'ANY' | 'MAJORITY';
+
+  constructor(orgs: readonly string[], chaincodePolicy: 'ANY' | 'MAJORITY' = 'ANY') {
     this.orgs = orgs;
+    this.chaincodePolicy = chaincodePolicy;
     this.#chaincode = new ChaincodeFromContract(
       [...contracts],
       { transaction: 'jsonSerializer', serializers: { jsonSerializer: JSONSerializer } },
@@ -138,6 +150,9 @@ export class FakeNetwork {
     const txId = sha256(`tx-${++this.#txCounter}`).toString('hex');
     this.#clock += 60_000;
     const endorser = options.peer ?? creator.mspId;
+    if (this.down.has(endorser)) {
+      throw new EndorseError(`UNAVAILABLE: no peer of ${endorser} is reachable`);
+    }
     const stub = new FakeStub({
       world: this.world,
       peerMsp: endorser,
@@ -253,15 +268,15 @@ export class FakeNetwork {
         return 'MVCC_READ_CONFLICT';
       }
     }
+    let chaincodePolicyApplies = simulation.publicWrites.size + simulation.privateWrites.size === 0;
     const publicKeys = new Set([...simulation.publicWrites.keys(), ...simulation.keyPolicyWrites.keys()]);
     for (const key of publicKeys) {
       const policy = this.world.keyPolicies.get(key);
-      if (policy !== undefined && !new KeyEndorsementPolicy(policy).listOrgs().includes(endorser)) {
+      if (policy === undefined) {
+        chaincodePolicyApplies = true;
+      } else if (!new KeyEndorsementPolicy(policy).listOrgs().includes(endorser)) {
         return 'ENDORSEMENT_POLICY_FAILURE';
       }
-    }
-    if (!this.orgs.includes(endorser)) {
-      return 'ENDORSEMENT_POLICY_FAILURE';
     }
     for (const collection of simulation.privateWrites.keys()) {
       const owner = collection.startsWith('_implicit_org_') ? collection.slice('_implicit_org_'.length) : '';
@@ -269,7 +284,17 @@ export class FakeNetwork {
         return 'ENDORSEMENT_POLICY_FAILURE';
       }
     }
+    if (chaincodePolicyApplies && !this.#satisfiesChaincodePolicy([endorser])) {
+      return 'ENDORSEMENT_POLICY_FAILURE';
+    }
     return 'VALID';
+  }
+
+  #satisfiesChaincodePolicy(endorsers: readonly string[]): boolean {
+    const members = new Set(endorsers.filter((org) => this.orgs.includes(org)));
+    return this.chaincodePolicy === 'ANY'
+      ? members.size >= 1
+      : members.size >= Math.floor(this.orgs.length / 2) + 1;
   }
 
   #currentVersion(namespacedKey: string): number | undefined {
@@ -310,6 +335,7 @@ function toBlockTransaction(endorsement: Endorsement, validation: ValidationCode
     fcn: endorsement.fcn,
     args: endorsement.args,
     creatorMsp: endorsement.creator.mspId,
+    endorser: endorsement.endorser,
     creatorCertificateDer: Buffer.from(new X509Certificate(endorsement.creator.certificate).raw),
     response: endorsement.payload,
     event: simulation.event,

@@ -68,8 +68,11 @@ export class Scenario {
   }
 
   /** A channel of ORG1..ORG3; `initialized` orgs have run InitializeProvider. */
-  static async start(initialized: readonly string[] = ORGS): Promise<Scenario> {
-    const net = new FakeNetwork(ORGS);
+  static async start(
+    initialized: readonly string[] = ORGS,
+    chaincodePolicy: 'ANY' | 'MAJORITY' = 'ANY',
+  ): Promise<Scenario> {
+    const net = new FakeNetwork(ORGS, chaincodePolicy);
     const staff: Record<string, Staff> = {};
     for (const org of ORGS) {
       const short = org.replace('MSP', '').toLowerCase();

@@ -43,7 +43,7 @@ export function defaultNetworkModel(providerCount = 2): NetworkModel {
       name: 'emr',
       version: '1.0',
       sequence: 1,
-      endorsementPolicyReference: '/Channel/Application/Endorsement',
+      endorsementPolicyReference: '/Channel/Application/AnyEndorsement',
     },
     ordererOrg: { name: 'orderer', mspId: 'OrdererMSP', orderers: 3 },
     providers: Array.from({ length: providerCount }, (_, i) => providerModel(i + 1)),

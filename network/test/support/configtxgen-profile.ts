@@ -85,6 +85,7 @@ export async function writeConfigtxProfile(
         ...standardPolicies,
         Endorsement: implicitMeta('MAJORITY Endorsement'),
         LifecycleEndorsement: implicitMeta('MAJORITY Endorsement'),
+        AnyEndorsement: implicitMeta('ANY Endorsement'),
       }),
     ),
     '      Capabilities: { V2_5: true }',

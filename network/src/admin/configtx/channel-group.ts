@@ -117,6 +117,9 @@ function applicationGroup(organizations: readonly OrganizationDefinition[]): com
   putStandardPolicies(group);
   putPolicy(group, ConfigKeys.endorsement, implicitMeta('MAJORITY', ConfigKeys.endorsement));
   putPolicy(group, ConfigKeys.lifecycleEndorsement, implicitMeta('MAJORITY', ConfigKeys.endorsement));
+  // For chaincodes whose records each carry their owner's key-level or collection policy: one org being down must
+  // not stop the others (the EMR chaincode's endorsement design, chaincode/README.md).
+  putPolicy(group, ConfigKeys.anyEndorsement, implicitMeta('ANY', ConfigKeys.endorsement));
   putValue(group, ConfigKeys.capabilities, capabilities(CHANNEL_CAPABILITIES.application));
   for (const org of organizations) {
     group.getGroupsMap().set(org.mspId, organizationGroup(org, 'application'));

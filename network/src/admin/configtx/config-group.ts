@@ -10,6 +10,7 @@ export const ConfigKeys = {
   writers: 'Writers',
   endorsement: 'Endorsement',
   lifecycleEndorsement: 'LifecycleEndorsement',
+  anyEndorsement: 'AnyEndorsement',
   blockValidation: 'BlockValidation',
   msp: 'MSP',
   anchorPeers: 'AnchorPeers',
