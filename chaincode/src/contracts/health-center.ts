@@ -4,7 +4,6 @@ import {
   approveByOwner,
   byCreation,
   completesGrant,
-  isActive,
   ownerRequestView,
   publicRequestView,
   revokeByOwner,
@@ -109,6 +108,9 @@ export class HealthCenterContract extends EmrContract {
     const ledger = await ProviderLedger.open(ctx, caller.msp, 'own');
     const updated = revokeByOwner(await ownedRequest(ctx, ledger, id), at);
     await saveRequest(ctx, ledger, updated, false);
+    const recordKey = ledger.recordKey(updated.patientRef);
+    const stillActive = (await ledger.activeRequestIds(recordKey)).filter((activeId) => activeId !== id);
+    await ledger.putActiveRequestIds(recordKey, stillActive);
     return respondWithEvent(ctx, 'EmrAccessUpdated', publicRequestView(updated));
   }
 
@@ -154,9 +156,10 @@ export class HealthCenterContract extends EmrContract {
     if (consent?.emrId !== id) {
       throw failedPrecondition('the patient has not consented to the erasure of this EMR');
     }
-    const active = (await ledger.requestsOf(recordKey)).filter(isActive);
+    const active = await ledger.activeRequests(recordKey);
     await ledger.purgeEmr(recordKey, emr.noteCount);
     const revoked = await revokeAll(ctx, ledger, active, at);
+    await ledger.putActiveRequestIds(recordKey, []);
     return respondWithEvent(ctx, 'EmrPurged', {
       emrId: id,
       purgedNotes: emr.noteCount,

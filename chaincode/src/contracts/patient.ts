@@ -4,7 +4,6 @@ import {
   approveByPatient,
   byCreation,
   completesGrant,
-  isActive,
   ownerRequestView,
   publicRequestView,
   withdrawByPatient,
@@ -87,15 +86,21 @@ export class PatientContract extends EmrContract {
     const requester = parseMspId(requesterMsp, 'requesterMsp');
     const at = txTime(ctx);
     const ledger = await ProviderLedger.open(ctx, caller.msp, 'own');
-    const requests = await ledger.requestsOf(ledger.recordKey(caller.patientRef));
-    const active = requests.filter((request) => request.requesterMsp === requester && isActive(request));
-    if (active.length === 0) {
+    const recordKey = ledger.recordKey(caller.patientRef);
+    const active = await ledger.activeRequests(recordKey);
+    const ofRequester = active.filter((request) => request.requesterMsp === requester);
+    if (ofRequester.length === 0) {
       throw notFound(`no pending or granted sharing with provider ${requester}`);
     }
-    const withdrawn = active.sort(byCreation).map((request) => withdrawByPatient(request, at));
+    const withdrawn = ofRequester.sort(byCreation).map((request) => withdrawByPatient(request, at));
     for (const request of withdrawn) {
       await saveRequest(ctx, ledger, request, false);
     }
+    const remaining = active.filter((request) => request.requesterMsp !== requester);
+    await ledger.putActiveRequestIds(
+      recordKey,
+      remaining.map((request) => request.requestId),
+    );
     return respondWithEvent(ctx, 'EmrAccessUpdated', withdrawn.map(publicRequestView));
   }
 

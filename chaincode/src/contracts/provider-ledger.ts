@@ -5,6 +5,7 @@ import type { AccessRequest } from '../domain/consent';
 import { noteSeqKeyPart, type EmrRecord, type NoteRecord } from '../domain/emr';
 import { conflict, failedPrecondition, notFound } from '../domain/errors';
 import { PROVIDER_KEY_BYTES, patientRefFor, recordKeyFor, saltFor } from '../domain/pseudonym';
+import { collectValues } from './query-results';
 
 /** The implicit private data collection of an org: data on that org's peers, hashes on every peer. */
 export function implicitCollection(msp: string): string {
@@ -34,6 +35,10 @@ interface RequestIndexEntry {
   readonly requestId: string;
 }
 
+interface ActiveRequestsEntry {
+  readonly requestIds: readonly string[];
+}
+
 /**
  * What happens when the org has no provider key: for the caller's own org it is a setup error; for a provider
  * named in an argument it means "no such provider" (an org outside the channel has no key either).
@@ -51,10 +56,15 @@ export type MissingProvider = 'own' | 'named';
  * | emrId ⟨emrId⟩                         | { recordKey }                  |
  * | request ⟨requestId⟩                   | access request (consent state) |
  * | emrRequest ⟨recordKey⟩ ⟨requestId⟩    | index: requests of a patient   |
+ * | activeRequests ⟨recordKey⟩            | ids of PENDING/GRANTED ones    |
  * | audit ⟨recordKey⟩ ⟨auditId⟩           | one shared read                |
  * | erasure ⟨recordKey⟩                   | patient's erasure consent      |
  *
  * Every JSON value carries a `salt` (see {@link saltFor}) so that no value hash is confirmable by guessing.
+ *
+ * Listings (range and partial-key queries) serve evaluated queries only: Fabric rejects every write of a
+ * transaction that ran a range query on private data. Transactions that write find what they need by point reads
+ * — hence `activeRequests`, which RequestEmrAccess, RemoveEmrSharing, RevokeEmrSharing and PurgeEmr maintain.
  */
 export class ProviderLedger {
   readonly msp: string;
@@ -69,17 +79,22 @@ export class ProviderLedger {
     this.#key = key;
   }
 
-  /** Opens an initialized provider; fails on a peer that is not one of the provider's. */
+  /**
+   * Opens an initialized provider; fails on a peer that is not one of the provider's. For the caller's own org
+   * the read alone tells both cases apart (absent: not initialized; unreadable: wrong peer), one round trip to the
+   * peer fewer; a named org is first looked up by hash, which any peer can answer, to tell "no such provider".
+   */
   static async open(ctx: Context, msp: string, missing: MissingProvider): Promise<ProviderLedger> {
     const collection = implicitCollection(msp);
     const keyName = ctx.stub.createCompositeKey(PROVIDER_KEY[0], []);
-    if (!(await hashExists(ctx, collection, keyName))) {
-      throw missing === 'own'
-        ? failedPrecondition(`provider ${msp} has no provider key yet (InitializeProvider)`)
-        : notFound(`no provider ${msp} on this channel`);
+    if (missing === 'named' && !(await hashExists(ctx, collection, keyName))) {
+      throw notFound(`no provider ${msp} on this channel`);
     }
     const key = await readPrivate(ctx, collection, msp, keyName);
-    if (key?.length !== PROVIDER_KEY_BYTES) {
+    if (key === undefined) {
+      throw failedPrecondition(`provider ${msp} has no provider key yet (InitializeProvider)`);
+    }
+    if (key.length !== PROVIDER_KEY_BYTES) {
       throw failedPrecondition(`records of ${msp} are not available on this peer`);
     }
     return new ProviderLedger(ctx, msp, key);
@@ -169,7 +184,32 @@ export class ProviderLedger {
     return this.#put(requestRecordKey(this.#ctx, request.requestId), request);
   }
 
-  /** All requests concerning one patient's EMR. */
+  /** Ids of the PENDING or GRANTED requests for one patient's EMR (a point read, usable before writes). */
+  async activeRequestIds(recordKey: string): Promise<string[]> {
+    return [
+      ...((await this.#get<ActiveRequestsEntry>(this.#k('activeRequests', recordKey)))?.requestIds ?? []),
+    ];
+  }
+
+  /** The PENDING or GRANTED requests for one patient's EMR, by point reads. */
+  async activeRequests(recordKey: string): Promise<AccessRequest[]> {
+    const requests: AccessRequest[] = [];
+    for (const requestId of await this.activeRequestIds(recordKey)) {
+      const request = await this.request(requestId);
+      if (request !== undefined) {
+        requests.push(request);
+      }
+    }
+    return requests;
+  }
+
+  async putActiveRequestIds(recordKey: string, requestIds: readonly string[]): Promise<void> {
+    await this.#put(this.#k('activeRequests', recordKey), {
+      requestIds: [...new Set(requestIds)].sort(),
+    } satisfies ActiveRequestsEntry);
+  }
+
+  /** All requests concerning one patient's EMR (a range query: evaluated transactions only). */
   async requestsOf(recordKey: string): Promise<AccessRequest[]> {
     const entries = await this.#list<RequestIndexEntry>('emrRequest', recordKey);
     const requests: AccessRequest[] = [];
@@ -182,7 +222,7 @@ export class ProviderLedger {
     return requests;
   }
 
-  /** Every request addressed to this provider. */
+  /** Every request addressed to this provider (a range query: evaluated transactions only). */
   async allRequests(): Promise<AccessRequest[]> {
     return this.#list<AccessRequest>('request');
   }
@@ -234,36 +274,14 @@ export class ProviderLedger {
   }
 
   async #list<T>(objectType: string, ...attributes: string[]): Promise<T[]> {
-    const iterator = await this.#ctx.stub.getPrivateDataByPartialCompositeKey(
-      this.collection,
-      objectType,
-      attributes,
+    return collectValues<T>(
+      this.#ctx.stub.getPrivateDataByPartialCompositeKey(this.collection, objectType, attributes),
     );
-    return drain<T>(iterator);
   }
 
   async #range<T>(start: string, end: string): Promise<T[]> {
-    return drain<T>(await this.#ctx.stub.getPrivateDataByRange(this.collection, start, end));
+    return collectValues<T>(this.#ctx.stub.getPrivateDataByRange(this.collection, start, end));
   }
-}
-
-interface KvIterator {
-  next(): Promise<{ value: { value: Uint8Array } | undefined; done?: boolean }>;
-  close(): Promise<void>;
-}
-
-async function drain<T>(iterator: KvIterator): Promise<T[]> {
-  const values: T[] = [];
-  try {
-    for (let result = await iterator.next(); result.done !== true; result = await iterator.next()) {
-      if (result.value !== undefined) {
-        values.push(unmarshal(result.value.value) as T);
-      }
-    }
-  } finally {
-    await iterator.close();
-  }
-  return values;
 }
 
 /** SHA-256 of a private value as every peer of the channel knows it, or undefined when the key is absent. */

@@ -4,6 +4,7 @@ import { marshal, unmarshal } from '../domain/canonical-json';
 import { byCreation, publicRequestView, type AccessRequest, type PublicRequestView } from '../domain/consent';
 import { sha256Hex } from '../domain/pseudonym';
 import { implicitCollection, privateHashHex, requestRecordKey } from './provider-ledger';
+import { collectValues } from './query-results';
 
 /**
  * Public, PHI-free mirror of an access request, so that the requesting provider can list its requests on its own
@@ -72,17 +73,11 @@ function withoutHash(mirror: RequestMirror): PublicRequestView {
 
 /** Requests made by `requesterMsp`, oldest first; entries not backed by the owner's record are left out. */
 export async function requestsOfRequester(ctx: Context, requesterMsp: string): Promise<PublicRequestView[]> {
-  const iterator = await ctx.stub.getStateByPartialCompositeKey(BY_REQUESTER, [requesterMsp]);
-  const ids: string[] = [];
-  try {
-    for (let result = await iterator.next(); !result.done; result = await iterator.next()) {
-      ids.push((unmarshal(result.value.value) as { requestId: string }).requestId);
-    }
-  } finally {
-    await iterator.close();
-  }
+  const entries = await collectValues<{ requestId: string }>(
+    ctx.stub.getStateByPartialCompositeKey(BY_REQUESTER, [requesterMsp]),
+  );
   const views: PublicRequestView[] = [];
-  for (const id of ids) {
+  for (const { requestId: id } of entries) {
     const mirror = await readRequestMirror(ctx, id);
     if (mirror?.requesterMsp === requesterMsp && (await isMirrorCurrent(ctx, mirror))) {
       views.push(withoutHash(mirror));

@@ -208,6 +208,20 @@ describe('withdrawal and revocation', () => {
     ).rejects.toThrow(/^CONFLICT: request is REVOKED/);
   });
 
+  test('a revoked or withdrawn request no longer counts: the provider may ask again, and withdraw the new one', async () => {
+    const { s, alice, requestId } = await requested();
+    const requester = s.of(ORG2).physician;
+    await s.net.submit(s.of(ORG1).healthcenter, 'HealthCenter:RevokeEmrSharing', [requestId]);
+    const second = await s.request(requester, ORG1, ALICE.patientId);
+    const withdrawn = json<RequestView[]>(await s.net.submit(alice, 'Patient:RemoveEmrSharing', [ORG2]));
+    expect(withdrawn.map((r) => [r.requestId, r.status])).toEqual([[second, 'WITHDRAWN']]);
+    const third = await s.request(requester, ORG1, ALICE.patientId);
+    const pending = json<RequestView[]>(
+      await s.net.evaluate(s.of(ORG1).healthcenter, 'HealthCenter:GetPendingAccessRequests'),
+    );
+    expect(pending.map((r) => r.requestId)).toEqual([third]);
+  });
+
   test('approving twice is a CONFLICT', async () => {
     const { s, alice, requestId } = await requested();
     await s.authorize(ORG1, requestId);

@@ -37,10 +37,8 @@ export class SharingContract extends EmrContract {
     const patientRef = ledger.patientRef(patientId);
     const recordKey = ledger.recordKey(patientRef);
     const emr = await existingEmr(ledger, recordKey);
-    const pending = (await ledger.requestsOf(recordKey)).some(
-      (request) => request.requesterMsp === caller.msp && request.status === 'PENDING',
-    );
-    if (pending) {
+    const active = await ledger.activeRequests(recordKey);
+    if (active.some((request) => request.requesterMsp === caller.msp && request.status === 'PENDING')) {
       throw conflict('your provider already has a pending request for this EMR');
     }
     const request = newRequest({
@@ -53,6 +51,7 @@ export class SharingContract extends EmrContract {
       at,
     });
     await saveRequest(ctx, ledger, request, true);
+    await ledger.putActiveRequestIds(recordKey, [...active.map((r) => r.requestId), request.requestId]);
     return respondWithEvent(ctx, 'EmrAccessRequested', publicRequestView(request));
   }
 

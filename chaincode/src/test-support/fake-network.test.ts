@@ -35,6 +35,25 @@ function rogue(
   };
 }
 
+function stubInputOf(creator: Identity): StubInput {
+  return {
+    world: new FakeNetwork(ORGS).world,
+    peerMsp: creator.mspId,
+    channel: 'emr',
+    txId: '0'.repeat(64),
+    timestamp: new Date(0),
+    creator: { mspid: creator.mspId, idBytes: Buffer.from(creator.certificate) },
+    args: [],
+    transient: new Map(),
+  };
+}
+
+async function drain<T>(results: AsyncIterable<T>): Promise<T[]> {
+  const entries: T[] = [];
+  for await (const entry of results) entries.push(entry);
+  return entries;
+}
+
 describe('the in-memory Fabric fake', () => {
   const net = new FakeNetwork(ORGS);
   const client1 = net.identity('Org1MSP', { cn: 'c1', ous: ['client'] });
@@ -124,6 +143,21 @@ describe('the in-memory Fabric fake', () => {
       net.commit(rogue(net, client2, 'Org2MSP', (stub) => void stub.deleteState('owned')));
     }).toThrow(/ENDORSEMENT_POLICY_FAILURE/);
     net.commit(rogue(net, client1, 'Org1MSP', (stub) => void stub.putState('owned', Buffer.from('3'))));
+  });
+
+  test('a transaction that ran a private range query may not write, and one that wrote may not run one', async () => {
+    const collection = '_implicit_org_Org1MSP';
+    const queryFirst = new FakeStub({ ...stubInputOf(client1), txId: 'd'.repeat(64) });
+    expect(await drain(queryFirst.getPrivateDataByRange(collection, '', ''))).toEqual([]);
+    expect(() => queryFirst.putState('k', Buffer.from('v'))).toThrow(/already performed queries on pvt data/);
+    expect(() => queryFirst.putPrivateData(collection, 'k', Buffer.from('v'))).toThrow(
+      /Writes are not allowed/,
+    );
+    const writeFirst = new FakeStub({ ...stubInputOf(client1), txId: 'e'.repeat(64) });
+    await writeFirst.putState('k', Buffer.from('v'));
+    await expect(writeFirst.getPrivateDataByRange(collection, '', '')).rejects.toThrow(/only in a read-only/);
+    // Public range queries stay allowed in transactions that write (Fabric re-checks them for phantoms).
+    expect(await drain(writeFirst.getStateByPartialCompositeKey('request', []))).toEqual([]);
   });
 
   test('a transaction whose reads went stale before commit is invalid (MVCC)', async () => {

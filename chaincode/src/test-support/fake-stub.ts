@@ -10,6 +10,9 @@ import type { ChaincodeStub, Iterators, SerializedIdentity } from 'fabric-shim-a
  * - Writes, purges, key-level endorsement policies and the event are collected into a simulation; the network
  *   (fake-network.ts) validates and commits them.
  * - `getMspID()` throws: the chaincode must never depend on which org's peer runs it.
+ * - Like Fabric's transaction simulator, a proposal that ran a range query on private data may not write
+ *   (public or private), and one that wrote may not run such a query: Fabric cannot protect private range
+ *   queries against phantoms at validation, so it allows them only in read-only transactions.
  */
 
 const COMPOSITE_NS = '\u0000';
@@ -69,6 +72,26 @@ export class Simulation {
   readonly keyPolicyWrites = new Map<string, Buffer>();
   readonly privateWrites = new Map<string, Map<string, PrivateWrite>>();
   event: { readonly name: string; readonly payload: Buffer } | undefined;
+  #wrote = false;
+  #queriedPrivateRanges = false;
+
+  /** Fabric's txSimulator.checkWritePrecondition: no write after a private range query. */
+  beforeWrite(): void {
+    if (this.#queriedPrivateRanges) {
+      throw new Error(
+        'unsuppored transaction. Transaction has already performed queries on pvt data. Writes are not allowed',
+      );
+    }
+    this.#wrote = true;
+  }
+
+  /** Fabric's txSimulator.checkBeforePvtdataQueries: private range queries only in read-only transactions. */
+  beforePrivateRangeQuery(): void {
+    if (this.#wrote) {
+      throw new Error('Queries on pvt data is supported only in a read-only transaction');
+    }
+    this.#queriedPrivateRanges = true;
+  }
 
   privateWritesOf(collection: string): Map<string, PrivateWrite> {
     let map = this.privateWrites.get(collection);
@@ -109,6 +132,8 @@ function requireValue(value: Uint8Array): Buffer {
 }
 
 type KvIterator = Iterators.StateQueryIterator;
+/** A range query result as fabric-shim declares it. */
+type QueryResult = Promise<KvIterator> & AsyncIterable<Iterators.KV>;
 
 function iteratorOf(namespace: string, entries: ReadonlyArray<readonly [string, Buffer]>): KvIterator {
   let index = 0;
@@ -124,6 +149,41 @@ function iteratorOf(namespace: string, entries: ReadonlyArray<readonly [string, 
       return Promise.resolve();
     },
   };
+}
+
+/**
+ * What fabric-shim 2.5 really returns from a range query: a promise that resolves to `{ iterator }` — not to the
+ * iterator its typings promise, so chaincode that awaits it breaks here as on a peer — and that is also an async
+ * iterable (the supported way to read it).
+ */
+function queryResultOf(namespace: string, entries: ReadonlyArray<readonly [string, Buffer]>): QueryResult {
+  const promise = Promise.resolve({ iterator: iteratorOf(namespace, entries) } as unknown as KvIterator);
+  return asQueryResult(promise, () => iteratorOf(namespace, entries));
+}
+
+/** A query the peer refused: the promise rejects, and so does the first step of an iteration. */
+function failedQueryResult(error: Error): QueryResult {
+  const promise = Promise.reject(error);
+  promise.catch(() => undefined); // rejected again for whoever awaits or iterates it
+  return asQueryResult(promise, () => ({
+    next: () => Promise.reject(error),
+    close: () => Promise.resolve(),
+  }));
+}
+
+function asQueryResult(promise: Promise<KvIterator>, iterate: () => KvIterator): QueryResult {
+  return Object.assign(promise, {
+    [Symbol.asyncIterator]: (): AsyncIterator<Iterators.KV> => {
+      const iterator = iterate();
+      return {
+        next: async () => {
+          const result = await iterator.next();
+          if (result.done) await iterator.close();
+          return result;
+        },
+      };
+    },
+  });
 }
 
 function inRange<T>(map: ReadonlyMap<string, T>, start: string, end: string): [string, T][] {
@@ -194,18 +254,21 @@ export class FakeStub {
 
   putState(key: string, value: Uint8Array): Promise<void> {
     requireKey(key);
+    this.simulation.beforeWrite();
     this.simulation.publicWrites.set(key, requireValue(value));
     return Promise.resolve();
   }
 
   deleteState(key: string): Promise<void> {
     requireKey(key);
+    this.simulation.beforeWrite();
     this.simulation.publicWrites.set(key, null);
     return Promise.resolve();
   }
 
   setStateValidationParameter(key: string, ep: Uint8Array): Promise<void> {
     requireKey(key);
+    this.simulation.beforeWrite();
     this.simulation.keyPolicyWrites.set(key, Buffer.from(ep));
     return Promise.resolve();
   }
@@ -214,12 +277,12 @@ export class FakeStub {
     return Promise.resolve(this.#in.world.keyPolicies.get(key) ?? Buffer.alloc(0));
   }
 
-  getStateByPartialCompositeKey(objectType: string, attributes: string[]): Promise<KvIterator> {
+  getStateByPartialCompositeKey(objectType: string, attributes: string[]): QueryResult {
     const prefix = this.createCompositeKey(objectType, attributes);
     const entries = inRange(this.#in.world.public, prefix, prefix + MAX_RUNE).map(
       ([key, entry]) => [key, entry.value] as const,
     );
-    return Promise.resolve(iteratorOf('emr', entries));
+    return queryResultOf('emr', entries);
   }
 
   // --- composite keys (same encoding as fabric-shim) ------------------------------------------------------------
@@ -277,36 +340,44 @@ export class FakeStub {
     if (bytes.length === 0) {
       return Promise.reject(new Error('value must not be empty'));
     }
+    this.simulation.beforeWrite();
     this.simulation.privateWritesOf(collection).set(key, { kind: 'put', value: bytes });
     return Promise.resolve();
   }
 
   deletePrivateData(collection: string, key: string): Promise<void> {
     requireKey(key);
+    this.simulation.beforeWrite();
     this.simulation.privateWritesOf(collection).set(key, { kind: 'delete' });
     return Promise.resolve();
   }
 
   purgePrivateData(collection: string, key: string): Promise<void> {
     requireKey(key);
+    this.simulation.beforeWrite();
     this.simulation.privateWritesOf(collection).set(key, { kind: 'purge' });
     return Promise.resolve();
   }
 
-  getPrivateDataByRange(collection: string, startKey: string, endKey: string): Promise<KvIterator> {
+  getPrivateDataByRange(collection: string, startKey: string, endKey: string): QueryResult {
+    try {
+      this.simulation.beforePrivateRangeQuery();
+    } catch (error) {
+      return failedQueryResult(error as Error);
+    }
     const entries = this.#isMember(collection)
       ? inRange(this.#in.world.privateOf(collection), startKey, endKey).map(
           ([key, entry]) => [key, entry.value] as const,
         )
       : [];
-    return Promise.resolve(iteratorOf('emr', entries));
+    return queryResultOf('emr', entries);
   }
 
   getPrivateDataByPartialCompositeKey(
     collection: string,
     objectType: string,
     attributes: string[],
-  ): Promise<KvIterator> {
+  ): QueryResult {
     const prefix = this.createCompositeKey(objectType, attributes);
     return this.getPrivateDataByRange(collection, prefix, prefix + MAX_RUNE);
   }

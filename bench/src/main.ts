@@ -1,0 +1,63 @@
+/**
+ * `make bench`: brings up a devnet of its own (temporary folder, ports from BENCH_PORT_BASE, default 26000),
+ * deploys the baseline chaincode next to the EMR chaincode, measures each goal of issue 4 as a ratio within this
+ * one run, prints a table, writes JSON to .bench/, and tears the devnet down — also on failure or Ctrl-C.
+ */
+import { loadavg } from 'node:os';
+import { BenchNetwork, PROVIDER1 } from './bench-network';
+import { measureAppendCost } from './benchmarks/append-cost';
+import { measureThroughput } from './benchmarks/note-throughput';
+import { measureOwnEmrLatency } from './benchmarks/own-emr-latency';
+import { environment, renderTable, writeResults } from './report';
+import { benchSettings, GOALS } from './settings';
+import { round } from './stats';
+
+function log(message: string): void {
+  process.stderr.write(`[bench] ${message}\n`);
+}
+
+async function main(): Promise<void> {
+  const settings = benchSettings(process.env);
+  const startedAt = new Date();
+  const loadBefore = round(loadavg()[0] ?? 0, 2);
+  const network = await BenchNetwork.start(settings.portBase);
+  const interrupted = (): void => {
+    log('interrupted: stopping the devnet');
+    void network.stop().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+  try {
+    const healthCenter = await network.healthCenter(PROVIDER1);
+    const physician = await network.physician(PROVIDER1);
+    log('1/3 AddEmrNote latency by EMR size');
+    const appendCost = await measureAppendCost(healthCenter, physician, settings, log);
+    log('2/3 AddEmrNote throughput vs a bare public write');
+    const throughput = await measureThroughput(healthCenter, physician, settings, log);
+    log('3/3 GetOwnEmr latency under concurrent patients');
+    const ownEmr = await measureOwnEmrLatency(network, healthCenter, physician, settings, log);
+    const results = {
+      startedAt: startedAt.toISOString(),
+      durationSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
+      environment: environment(loadBefore),
+      settings,
+      goals: GOALS,
+      appendCost,
+      throughput,
+      ownEmr,
+    };
+    process.stdout.write(renderTable(results));
+    log(`results: ${await writeResults(results)}`);
+  } finally {
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
+    await network.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(
+    `[bench] failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
+  process.exitCode = 1;
+});
