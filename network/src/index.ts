@@ -28,6 +28,14 @@ export { caSpec, type CaSpecInput } from './nodes/ca';
 export { ordererSpec, type OrdererSpecInput } from './nodes/orderer';
 export { peerSpec, type PeerSpecInput, CHAINCODE_BUILDER_CONFIG_ENV } from './nodes/peer';
 export { chaincodeServerSpec, type ChaincodeServerSpecInput } from './nodes/chaincode-server';
+export {
+  gatewaySpec,
+  gatewayAddress,
+  GATEWAY_ENV,
+  GATEWAY_DATABASE_FILENAME,
+  GATEWAY_IMAGE_RUNTIME,
+  type GatewaySpecInput,
+} from './nodes/gateway';
 export { images, FABRIC_VERSION, FABRIC_CA_VERSION } from './nodes/versions';
 export * from './model/network-model';
 export * from './provider/identities';

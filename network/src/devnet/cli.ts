@@ -77,6 +77,7 @@ function printSummary(description: Awaited<ReturnType<Devnet['describe']>>, elap
   for (const org of description.organizations) {
     lines.push(`  ${org.mspId.padEnd(18)} CA ${org.ca.url}`);
     for (const peer of org.peers) lines.push(`  ${peer.name.padEnd(18)} ${peer.endpoint}`);
+    if (org.gatewayUrl !== undefined) lines.push(`  ${`gateway-${org.name}`.padEnd(18)} ${org.gatewayUrl}`);
   }
   lines.push('Details: .devnet/network.json · logs: .devnet/logs/ · stop: make devnet-down');
   process.stdout.write(`${lines.join('\n')}\n`);

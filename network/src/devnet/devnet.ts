@@ -24,6 +24,7 @@ import {
   type NetworkModel,
   type OrgModel,
 } from '../model/network-model';
+import { chaincodeServerSpec } from '../nodes/chaincode-server';
 import type { NodeSpec } from '../nodes/node-spec';
 import { newProgress, type Progress } from '../progress';
 import { enrollIdentity, enrollNode, enrollRegistrar, type OrgEnrollment } from '../provider/identities';
@@ -32,7 +33,8 @@ import { addProviderToChannel } from '../provider/membership';
 import { withRetry } from '../retry';
 import { getOrCreateSecret, newFileSecretStore, type SecretStore } from '../secrets/secret-store';
 import { loadMspIdentity, loadTlsIdentity, saveNodeCredentials } from './credentials';
-import { DevnetLayout, TLS_HOSTS, TLS_SERVER_NAME, type DevnetSettings } from './layout';
+import { describeDevnetGateway, devnetGatewaySpec, gatewayName, startDevnetGateway } from './gateway-process';
+import { DevnetLayout, LOOPBACK, TLS_HOSTS, TLS_SERVER_NAME, type DevnetSettings } from './layout';
 import {
   readNetworkFile,
   writeNetworkFile,
@@ -41,12 +43,26 @@ import {
 } from './network-file';
 import { DevnetError, ProcessSupervisor } from './processes';
 
+/** A chaincode served next to the EMR chaincode (see {@link Devnet.deployChaincode}). */
+export interface AdditionalChaincode {
+  /** Lower-case letters and digits: it names the builder-config key `address_<name>`. */
+  readonly name: string;
+  readonly version: string;
+  /** Folder whose package.json `main` exports the fabric-contract-api contracts. */
+  readonly modulePath: string;
+}
+
+/** Chaincode servers of one org listen on the EMR server's port + slot; slots 1–9 are free for more chaincodes. */
+const MAX_ADDITIONAL_CHAINCODES = 9;
+
 export interface DevnetOptions {
   readonly settings: DevnetSettings;
   /** Folder with peer, orderer, fabric-ca-server (`make tools`). */
   readonly binDir: string;
   /** Folder of the compiled ccaas builder (network/dist/builder). */
   readonly builderScript: string;
+  /** The compiled REST gateway (gateway/dist/server.js); providers get no gateway when absent or not built. */
+  readonly gatewayScript?: string;
   readonly providers?: number;
   readonly progress?: Progress;
 }
@@ -156,6 +172,13 @@ export class Devnet {
         (r) => r,
       );
     }
+    for (const provider of model.providers) {
+      await p.step(
+        `start ${gatewayName(provider)}`,
+        () => startDevnetGateway(this, provider, this.#orgIndex(provider), this.#options.gatewayScript),
+        (r) => r,
+      );
+    }
     await writeNetworkFile(this.layout.networkFile(), await this.describe());
     return 'started';
   }
@@ -198,6 +221,11 @@ export class Devnet {
     await p.step(
       `initialize EMR provider ${provider.mspId}`,
       () => this.#initializeProvider(provider),
+      (r) => r,
+    );
+    await p.step(
+      `start ${gatewayName(provider)}`,
+      () => startDevnetGateway(this, provider, index, this.#options.gatewayScript),
       (r) => r,
     );
     await writeNetworkFile(this.layout.networkFile(), await this.describe());
@@ -274,6 +302,7 @@ export class Devnet {
               },
             ]
           : [],
+      ...(kind === 'provider' ? await describeDevnetGateway(this, org, index) : {}),
     };
   }
 
@@ -474,7 +503,12 @@ export class Devnet {
     try {
       await p.step(
         `join ${peerName} to channel ${this.model.channelId}`,
-        () => peerAdmin.joinChannel(genesis, this.model.channelId),
+        // The peer reports healthy (operations port) a moment before its gRPC port accepts connections.
+        () =>
+          withRetry(() => peerAdmin.joinChannel(genesis, this.model.channelId), {
+            attempts: 30,
+            delayMs: 200,
+          }),
         (r) => r,
       );
       await p.step(
@@ -527,6 +561,125 @@ export class Devnet {
     }
   }
 
+  /**
+   * Deploys another chaincode as a service next to the EMR chaincode (the benchmark's baseline chaincode), on every
+   * member provider: a TLS identity and a server on the org's next chaincode port; the peer's builder config gains
+   * `address_<name>` — the package's connection.json dials `{{.address_<name>}}`, so one package serves every org
+   * as for the EMR chaincode — and the peer restarts to load it; then install, approve and commit under the EMR
+   * chaincode's endorsement policy. Idempotent. Providers added later do not get it.
+   */
+  async deployChaincode(chaincode: AdditionalChaincode): Promise<string> {
+    if (!/^[a-z][a-z0-9]{0,30}$/.test(chaincode.name) || chaincode.name === this.model.chaincode.name) {
+      throw new DevnetError(`cannot deploy a chaincode named "${chaincode.name}" next to the EMR chaincode`);
+    }
+    const addressKey = `address_${chaincode.name}`;
+    const pkg = packageChaincodeAsService(`${chaincode.name}_${chaincode.version}`, {
+      ...MUTUAL_TLS_CONNECTION,
+      address: `{{.${addressKey}}}`,
+    });
+    const definition: ChaincodeDefinition = {
+      name: chaincode.name,
+      version: chaincode.version,
+      sequence: 1,
+      endorsementPolicyReference: this.model.chaincode.endorsementPolicyReference,
+      packageId: pkg.packageId,
+    };
+    const providers = await this.#memberProviders();
+    for (const provider of providers) {
+      await this.#deployChaincodeOn(provider, chaincode, addressKey, pkg, definition);
+    }
+    const committer = providers[0] ?? providerModel(1);
+    using connection = connectGateway(this.peerEndpoint(committer), await this.#adminIdentity(committer));
+    const lifecycle = newChaincodeLifecycle(connection.gateway, this.model.channelId);
+    return await this.#progress.step(
+      `commit chaincode ${chaincode.name}`,
+      () => withRetry(() => lifecycle.commit(definition), { attempts: 30, delayMs: 1000 }),
+      (r) => r,
+    );
+  }
+
+  async #deployChaincodeOn(
+    provider: OrgModel,
+    chaincode: AdditionalChaincode,
+    addressKey: string,
+    pkg: ChaincodePackage,
+    definition: ChaincodeDefinition,
+  ): Promise<void> {
+    const p = this.#progress;
+    const peerName = this.layout.peerName(provider);
+    const port = await this.#additionalChaincodePort(provider, addressKey);
+    const serverName = `chaincode-${chaincode.name}-${provider.name}`;
+    const { enrollment, registrar, caCertificate } = await this.#enrollment(provider);
+    const server = await enrollNode(enrollment, registrar, {
+      name: serverName,
+      type: 'client',
+      hosts: TLS_HOSTS,
+      tlsOnly: true,
+    });
+    await saveNodeCredentials(this.layout.nodeDir(provider, serverName), server, caCertificate);
+    const admin = await this.#adminIdentity(provider);
+    const peerAdmin = newPeerAdmin(this.peerEndpoint(provider), admin);
+    try {
+      await p.step(
+        `install chaincode ${chaincode.name} on ${peerName}`,
+        () => withRetry(() => peerAdmin.installChaincode(pkg), { attempts: 30, delayMs: 1000 }),
+        (r) => r,
+      );
+    } finally {
+      peerAdmin.close();
+    }
+    const spec = chaincodeServerSpec({
+      name: serverName,
+      mspId: provider.mspId,
+      placement: LOOPBACK,
+      port,
+      packageId: pkg.packageId,
+      tlsDir: join(this.layout.nodeDir(provider, serverName), 'tls'),
+      image: 'unused-on-devnet',
+      runtime: { ...this.layout.settings.chaincodeRuntime, modulePath: chaincode.modulePath },
+    });
+    await p.step(
+      `start ${serverName}`,
+      () => this.supervisor.start(spec),
+      (r) => r,
+    );
+    using connection = connectGateway(this.peerEndpoint(provider), admin);
+    const lifecycle = newChaincodeLifecycle(connection.gateway, this.model.channelId);
+    await p.step(
+      `approve chaincode ${chaincode.name} for ${provider.mspId}`,
+      () => withRetry(() => lifecycle.approveForMyOrg(definition), { attempts: 30, delayMs: 1000 }),
+      (r) => r,
+    );
+  }
+
+  /** The port of an additional chaincode's server; a new one is added to the peer's builder config (restart). */
+  async #additionalChaincodePort(provider: OrgModel, addressKey: string): Promise<number> {
+    const peerName = this.layout.peerName(provider);
+    const ref = { name: peerName, key: 'chaincode-builder-config' };
+    const stored = await this.secrets.get(ref);
+    if (stored === undefined) {
+      throw new DevnetError(`${peerName} has no chaincode builder config`);
+    }
+    const config = JSON.parse(stored) as Record<string, string>;
+    const existing = config[addressKey];
+    if (existing !== undefined) {
+      return Number(existing.slice(existing.lastIndexOf(':') + 1));
+    }
+    const slot = 1 + Object.keys(config).filter((key) => key.startsWith('address_')).length;
+    if (slot > MAX_ADDITIONAL_CHAINCODES) {
+      throw new DevnetError(`${peerName} already serves ${MAX_ADDITIONAL_CHAINCODES} additional chaincodes`);
+    }
+    const port = this.layout.chaincodeServerPort(this.#orgIndex(provider)) + slot;
+    await this.secrets.put(ref, JSON.stringify({ ...config, [addressKey]: `127.0.0.1:${port}` }));
+    // The builder config reaches the peer's external builder through the peer's environment, read at start.
+    await this.#progress.step(
+      `restart ${peerName} with the new builder config`,
+      () => this.restart(peerName),
+      () => 'restarted',
+    );
+    return port;
+  }
+
   /** Restarts one node (stop, then start from its spec): a peer must catch up with blocks it missed. */
   async restart(name: string): Promise<void> {
     const spec = await this.#specByName(name);
@@ -538,6 +691,9 @@ export class Devnet {
     for (const provider of await this.#memberProviders()) {
       if (name === this.layout.peerName(provider))
         return this.layout.peerSpec(provider, this.#orgIndex(provider));
+      const gatewayScript = this.#options.gatewayScript;
+      if (name === gatewayName(provider) && gatewayScript !== undefined)
+        return devnetGatewaySpec(this, provider, this.#orgIndex(provider), gatewayScript);
     }
     for (let i = 0; i < this.model.ordererOrg.orderers; i++) {
       if (name === this.layout.ordererName(i)) return this.layout.ordererSpec(this.model.ordererOrg, i);

@@ -37,6 +37,8 @@ export interface OrganizationDescription {
   }[];
   /** Base URL of the org's REST gateway, once it runs. */
   readonly gatewayUrl?: string;
+  /** PEM of the CA that issued the gateway's HTTPS certificate (the org's CA), to verify `gatewayUrl`. */
+  readonly gatewayTlsCaCertPath?: string;
 }
 
 export async function writeNetworkFile(path: string, description: DevnetDescription): Promise<void> {

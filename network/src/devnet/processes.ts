@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, openSync, closeSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { get } from 'node:http';
+import { get as getHttps } from 'node:https';
 import { connect, createServer } from 'node:net';
 import { dirname, isAbsolute, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -137,7 +138,10 @@ export class ProcessSupervisor {
           `${spec.name} exited during start-up; last lines of ${logFile}:\n${await tail(logFile)}`,
         );
       }
-      const ready = probe.scheme === 'TCP' ? await canConnect(port) : await httpOk(port, probe.path);
+      const ready =
+        probe.scheme === 'TCP'
+          ? await canConnect(port)
+          : await httpOk(port, probe.path, probe.scheme === 'HTTPS');
       if (ready) {
         return;
       }
@@ -198,9 +202,11 @@ function canConnect(port: number): Promise<boolean> {
   });
 }
 
-function httpOk(port: number, path: string): Promise<boolean> {
+/** An HTTPS probe does not verify the server certificate, as the kubelet's does not. */
+function httpOk(port: number, path: string, tls = false): Promise<boolean> {
   return new Promise((resolve) => {
-    const request = get({ host: '127.0.0.1', port, path, timeout: 2000 }, (response) => {
+    const options = { host: '127.0.0.1', port, path, timeout: 2000, rejectUnauthorized: false };
+    const request = (tls ? getHttps : get)(options, (response) => {
       response.resume();
       resolve(response.statusCode === 200);
     });

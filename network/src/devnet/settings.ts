@@ -49,6 +49,7 @@ export function devnetOptions(env: DevnetEnvironment = {}): DevnetOptions {
     },
     binDir,
     builderScript,
+    gatewayScript: join(REPO_ROOT, 'gateway', 'dist', 'server.js'),
     providers: env.providers ?? 2,
   };
 }
