@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the pinned real binaries (Fabric, Fabric CA, etcd, kube-apiserver, helm) from Go modules into a
+# Builds the pinned real binaries (Fabric, Fabric CA, etcd, Kubernetes, CoreDNS, helm) from Go modules into a
 # versioned cache outside the repository. A warm run only checks and prints. Usage: scripts/tools.sh [--print-dir]
 #
 # `go install pkg@version` does not work against the Go module proxy reachable here (it refuses version-list
@@ -13,6 +13,7 @@ FABRIC_CA_VERSION=1.5.21
 ETCD_VERSION=3.6.14
 KUBERNETES_VERSION=1.35.4
 HELM_VERSION=3.21.4
+COREDNS_VERSION=1.12.1
 
 CACHE_ROOT="${EMR_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/emr-fabric/tools}"
 TOOLS_DIR="$CACHE_ROOT/fabric-$FABRIC_VERSION-ca-$FABRIC_CA_VERSION-etcd-$ETCD_VERSION-k8s-$KUBERNETES_VERSION-helm-$HELM_VERSION"
@@ -34,14 +35,15 @@ mkdir -p "$TOOLS_DIR/bin"
 export GOFLAGS="${GOFLAGS:--buildvcs=false} -mod=mod"
 export GOTOOLCHAIN=local
 
-# build_tools NAME MARKER CGO LDFLAGS MODULE@PIN... -- PKG...
+# build_tools NAME "MARKER..." CGO LDFLAGS MODULE@PIN... -- PKG...   (cached when every marker binary exists)
 build_tools() {
-  local name=$1 marker=$2 cgo=$3 ldflags=$4
+  local name=$1 markers=$2 cgo=$3 ldflags=$4 marker missing=0
   shift 4
   local gets=()
   while [[ "$1" != "--" ]]; do gets+=("$1"); shift; done
   shift
-  if [[ -x "$TOOLS_DIR/bin/$marker" ]]; then
+  for marker in $markers; do [[ -x "$TOOLS_DIR/bin/$marker" ]] || missing=1; done
+  if ((missing == 0)); then
     step "$name: cached"
     return
   fi
@@ -53,7 +55,12 @@ build_tools() {
     go mod init "emr-tools/$name" >/dev/null 2>&1
     if [[ -n "${REPLACES_FROM:-}" ]]; then add_staging_replaces "$REPLACES_FROM"; fi
     go get "${gets[@]}" >"$work/get.log" 2>&1 || { cat "$work/get.log" >&2; exit 1; }
-    CGO_ENABLED=$cgo go build -trimpath -ldflags "$ldflags" -o "$TOOLS_DIR/bin/" "$@"
+    # Build next to bin/ (same file system), then rename into it: a binary that is running (a test's
+    # kube-apiserver) is replaced, not overwritten in place.
+    local out="$TOOLS_DIR/.build-$name"
+    rm -rf "$out" && mkdir -p "$out"
+    CGO_ENABLED=$cgo go build -trimpath -ldflags "$ldflags" -o "$out/" "$@"
+    mv -f "$out"/* "$TOOLS_DIR/bin/" && rmdir "$out"
   )
   rm -rf "$work"
   step "$name: built"
@@ -90,8 +97,14 @@ build_tools helm helm 0 "-X helm.sh/helm/v3/internal/version.version=v$HELM_VERS
 k8s_minor=${KUBERNETES_VERSION#1.}
 k8s_minor=${k8s_minor%%.*}
 k8s_ld="-X k8s.io/component-base/version.gitVersion=v$KUBERNETES_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$k8s_minor"
-REPLACES_FROM="k8s.io/kubernetes@v$KUBERNETES_VERSION" build_tools kube-apiserver kube-apiserver 0 "$k8s_ld" \
-  "k8s.io/kubernetes/cmd/kube-apiserver@v$KUBERNETES_VERSION" -- k8s.io/kubernetes/cmd/kube-apiserver
+# All Kubernetes binaries in one `go build`: they share most packages, so six cost little more than one.
+k8s_cmds=(kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl)
+k8s_pkgs=("${k8s_cmds[@]/#/k8s.io/kubernetes/cmd/}")
+REPLACES_FROM="k8s.io/kubernetes@v$KUBERNETES_VERSION" build_tools kubernetes "${k8s_cmds[*]}" 0 "$k8s_ld" \
+  "${k8s_pkgs[@]/%/@v$KUBERNETES_VERSION}" -- "${k8s_pkgs[@]}"
+
+# CoreDNS runs as the cluster's DNS pod (make images packs it); its version is a constant in its sources.
+build_tools coredns coredns 0 "" "github.com/coredns/coredns@v$COREDNS_VERSION" -- github.com/coredns/coredns
 
 # Fabric's sample configuration (core.yaml, orderer.yaml, msp) ships inside its module; the peer and orderer
 # read their defaults from it and every setting we care about is overridden by environment variables.
@@ -106,13 +119,15 @@ if [[ ! -f "$TOOLS_DIR/fabric-config/core.yaml" ]]; then
 fi
 
 step "installed in $TOOLS_DIR"
-for t in peer orderer fabric-ca-server etcd kube-apiserver helm; do
+for t in peer orderer fabric-ca-server etcd kube-apiserver kubelet kubectl coredns helm; do
   case $t in
     peer) v=$("$TOOLS_DIR/bin/peer" version | sed -n 's/^ Version: //p') ;;
     orderer) v=$("$TOOLS_DIR/bin/orderer" version | sed -n 's/^ Version: //p') ;;
     fabric-ca-server) v=$("$TOOLS_DIR/bin/fabric-ca-server" version | sed -n 's/^ Version: //p') ;;
     etcd) v=$("$TOOLS_DIR/bin/etcd" --version | sed -n 's/^etcd Version: //p') ;;
-    kube-apiserver) v=$("$TOOLS_DIR/bin/kube-apiserver" --version | awk '{print $2}') ;;
+    kube-apiserver | kubelet) v=$("$TOOLS_DIR/bin/$t" --version | awk '{print $2}') ;;
+    kubectl) v=$("$TOOLS_DIR/bin/kubectl" version --client | sed -n 's/^Client Version: //p') ;;
+    coredns) v=$("$TOOLS_DIR/bin/coredns" -version | sed -n 's/^CoreDNS-//p') ;;
     helm) v=$("$TOOLS_DIR/bin/helm" version --short) ;;
   esac
   printf '  %-17s %s\n' "$t" "$v"

@@ -183,9 +183,12 @@ const status: Schema = obj('What the operator observed; written only by the oper
   }),
   channel: str('Channel the provider is a member of.'),
   joined: str('Peers joined to the channel, `n/m`.', { pattern: '^[0-9]+/[0-9]+$' }),
-  signatures: str('Signatures collected for the admitting channel update, `k/n` (k required of n members).', {
-    pattern: '^[0-9]+/[0-9]+$',
-  }),
+  signatures: str(
+    'Signatures collected for the admitting channel update, `k/n`: k collected of the n the channel admin policy requires.',
+    {
+      pattern: '^[0-9]+/[0-9]+$',
+    },
+  ),
   signedBy: arr('MSP IDs of the members that signed the admitting update.', str('MSP ID.'), {
     'x-kubernetes-list-type': 'set',
   }),
@@ -198,7 +201,7 @@ const status: Schema = obj('What the operator observed; written only by the oper
   }),
   conditions: conditions(
     'Ready, and one condition per step: CAReady, IdentitiesEnrolled, PeersReady, ChannelMembershipApproved, ' +
-      'ChannelJoined, ChaincodeApproved, ChaincodeCommitted, GatewayReady.',
+      'ChannelUpdated, ChannelJoined, ChaincodeApproved, ChaincodeCommitted, ProviderInitialized, GatewayReady.',
   ),
 });
 
