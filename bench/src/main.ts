@@ -1,13 +1,14 @@
 /**
  * `make bench`: brings up a devnet of its own (temporary folder, ports from BENCH_PORT_BASE, default 26000),
- * deploys the baseline chaincode next to the EMR chaincode, measures each goal of issue 4 as a ratio within this
- * one run, prints a table, writes JSON to .bench/, and tears the devnet down — also on failure or Ctrl-C.
+ * deploys the baseline chaincode next to the EMR chaincode, measures each goal of issues 4 (chaincode) and 5 (REST
+ * gateway vs SDK) as a ratio within this one run, prints a table, writes JSON to .bench/, and tears the devnet down — also on failure or Ctrl-C.
  */
 import { loadavg } from 'node:os';
 import { BenchNetwork, PROVIDER1 } from './bench-network';
 import { measureAppendCost } from './benchmarks/append-cost';
 import { measureThroughput } from './benchmarks/note-throughput';
 import { measureOwnEmrLatency } from './benchmarks/own-emr-latency';
+import { measureRestVsSdk, renderRestVsSdk, restVsSdkSettings } from './gateway-rest-vs-sdk';
 import { environment, renderTable, writeResults } from './report';
 import { benchSettings, GOALS } from './settings';
 import { round } from './stats';
@@ -30,12 +31,14 @@ async function main(): Promise<void> {
   try {
     const healthCenter = await network.healthCenter(PROVIDER1);
     const physician = await network.physician(PROVIDER1);
-    log('1/3 AddEmrNote latency by EMR size');
+    log('1/4 AddEmrNote latency by EMR size');
     const appendCost = await measureAppendCost(healthCenter, physician, settings, log);
-    log('2/3 AddEmrNote throughput vs a bare public write');
+    log('2/4 AddEmrNote throughput vs a bare public write');
     const throughput = await measureThroughput(healthCenter, physician, settings, log);
-    log('3/3 GetOwnEmr latency under concurrent patients');
+    log('3/4 GetOwnEmr latency under concurrent patients');
     const ownEmr = await measureOwnEmrLatency(network, healthCenter, physician, settings, log);
+    log('4/4 AddEmrNote through the REST gateway vs the SDK');
+    const restVsSdk = await measureRestVsSdk(network, PROVIDER1, restVsSdkSettings(process.env), log);
     const results = {
       startedAt: startedAt.toISOString(),
       durationSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
@@ -45,8 +48,10 @@ async function main(): Promise<void> {
       appendCost,
       throughput,
       ownEmr,
+      restVsSdk,
     };
     process.stdout.write(renderTable(results));
+    process.stdout.write(renderRestVsSdk(restVsSdk));
     log(`results: ${await writeResults(results)}`);
   } finally {
     process.off('SIGINT', interrupted);
