@@ -91,6 +91,8 @@ const PLURALS: Readonly<Record<string, string>> = {
   ClusterRoleBinding: 'clusterrolebindings',
   Role: 'roles',
   RoleBinding: 'rolebindings',
+  PersistentVolume: 'persistentvolumes',
+  StorageClass: 'storageclasses',
 };
 
 export function objectPath(apiVersion: string, kind: string, name?: string, namespace?: string): string {

@@ -11,6 +11,7 @@ export const FABRIC_VERSION = '3.1.1';
 export const FABRIC_CA_VERSION = '1.5.21';
 export const CHAINCODE_VERSION = '0.1.0';
 export const GATEWAY_VERSION = '0.1.0';
+export const OPERATOR_VERSION = '0.1.0';
 /** Our images' repository prefix: never pulled, always imported (imagePullPolicy Never or IfNotPresent). */
 export const REPOSITORY = 'localhost/emr';
 /** The non-root user of every image except pause and CoreDNS (which keep their upstream IDs). */
@@ -108,6 +109,17 @@ export const IMAGES: readonly ImageDescription[] = [
     workdir: APP_DIR,
     cmd: [IMAGE_PATHS.node, `${APP_DIR}/dist/server.js`],
     ports: ['8443/tcp'],
+  },
+  {
+    name: 'operator',
+    ref: `${REPOSITORY}/operator:${OPERATOR_VERSION}`,
+    title: 'EMR operator and tools (the enroll init containers, the bootstrap Job)',
+    version: OPERATOR_VERSION,
+    base: { kind: 'image', name: 'node' },
+    // Its workspace dependencies (@emr/cdk8s with the enroll CLI, @emr/network) are packed into node_modules.
+    files: workspaceFiles('operator'),
+    workdir: APP_DIR,
+    cmd: [IMAGE_PATHS.node, `${APP_DIR}/dist/main.js`],
   },
   {
     name: 'fabric-peer',

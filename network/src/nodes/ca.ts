@@ -30,6 +30,8 @@ export function caSpec(input: CaSpecInput): NodeSpec {
       CA_BOOTSTRAP_ID: input.bootstrap.enrollmentId,
       CA_BOOTSTRAP_SECRET: { secret: input.bootstrap.secret },
       FABRIC_CA_HOME: input.home,
+      // Takes precedence over FABRIC_CA_HOME, and images (ours, the stock one) set it to their own folder.
+      FABRIC_CA_SERVER_HOME: input.home,
       FABRIC_CA_SERVER_ADDRESS: placement.listenHost,
       FABRIC_CA_SERVER_PORT: String(ports.api),
       FABRIC_CA_SERVER_CA_NAME: input.caName,
