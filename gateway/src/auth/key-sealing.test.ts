@@ -1,8 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { newAesGcmKeySealer, newIndexKeyDeriver } from './key-sealing';
 
-const PEM = '-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49\n-----END PRIVATE KEY-----\n';
+// A key made for this run: nothing secret is committed, and sealing sees a real PKCS#8 PEM.
+const PEM = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+  .privateKey.export({ type: 'pkcs8', format: 'pem' })
+  .toString();
 
 describe('AES-256-GCM key sealing', () => {
   const key = randomBytes(32);

@@ -48,8 +48,8 @@ describe('createKeyAndCsr', () => {
     expect(await csr.verify(webcrypto)).toBe(true);
     expect(csr.signatureAlgorithm).toMatchObject({ name: 'ECDSA', hash: { name: 'SHA-256' } });
 
-    expect(privateKeyPem).toMatch(/^-----BEGIN PRIVATE KEY-----\n/);
     const key = createPrivateKey(privateKeyPem);
+    expect(key.export({ type: 'pkcs8', format: 'pem' }).toString()).toBe(privateKeyPem);
     expect(key.asymmetricKeyDetails?.namedCurve).toBe('prime256v1');
     const csrPublicKey = createPublicKey(csr.publicKey.toString('pem'));
     expect(csrPublicKey.equals(createPublicKey(key))).toBe(true);
