@@ -6,17 +6,14 @@
  * Needs root (CI runs as root on this machine type); installs missing Debian packages like `make cluster-up`.
  * Uses its own state folder, and refuses to run while another cluster (for example `make cluster-up`) is up.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { request } from 'node:https';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { newProgress } from '@emr/network';
-import { Cluster } from '../src/cluster';
+import type { Cluster } from '../src/cluster';
 import { captureHostState, diffHostState, type HostState } from '../src/host/state';
 import { findImage } from '../src/images/catalog';
 import { waitFor, type KubeClient, type KubeObject } from '../src/kube-client';
-import { clusterSettings, NETWORK, REPO_ROOT } from '../src/settings';
+import { prepareTestCluster, removeTestCluster, type TestCluster } from './support/test-cluster';
 
 const NAMESPACE = 'emr-cluster-test';
 const CA_NODE_PORT = 30754;
@@ -134,23 +131,15 @@ describe('one-node Kubernetes cluster without Docker', () => {
   let client: KubeClient;
   let down = false;
 
+  let test: TestCluster | undefined;
+
   beforeAll(async () => {
-    if (process.getuid?.() !== 0) throw new Error('the cluster test needs root, like make cluster-up');
-    if (existsSync(`/sys/class/net/${NETWORK.interfaceName}`)) {
-      throw new Error(
-        `a cluster is already up on this machine (${NETWORK.interfaceName}); stop it with make cluster-down`,
-      );
-    }
-    execFileSync(join(REPO_ROOT, 'cluster', 'scripts', 'packages.sh'), { stdio: 'inherit' });
-    root = mkdtempSync('/tmp/emr-cluster-test-');
-    cluster = new Cluster(clusterSettings({ root }), newProgress('cluster-test'));
-    hostBefore = await captureHostState();
+    test = await prepareTestCluster('cluster-test');
+    ({ root, cluster, hostBefore } = test);
   }, 10 * MINUTES);
 
   afterAll(async () => {
-    if (!root) return;
-    if (!down && existsSync(join(root, 'host-before.json'))) await cluster.down();
-    rmSync(root, { recursive: true, force: true });
+    await removeTestCluster(test, down);
   }, 5 * MINUTES);
 
   it(

@@ -12,16 +12,16 @@
  * Needs root; refuses to run while another cluster (for example `make cluster-up`) is up.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, chownSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { newProgress } from '@emr/network';
-import { Cluster } from '../src/cluster';
+import type { Cluster } from '../src/cluster';
 import { captureHostState, diffHostState, type HostState } from '../src/host/state';
 import { APP_USER, findImage } from '../src/images/catalog';
 import { waitFor, type KubeClient, type KubeObject } from '../src/kube-client';
-import { clusterSettings, NETWORK, REPO_ROOT } from '../src/settings';
+import { REPO_ROOT } from '../src/settings';
+import { prepareTestCluster, removeTestCluster, type TestCluster } from './support/test-cluster';
 
 const NAMESPACE = 'emr';
 const RELEASE = 'emr';
@@ -258,23 +258,15 @@ describe('the emr-network chart on the one-node cluster', () => {
   const kube = (args: string[]): string =>
     helm([...args, '--kubeconfig', kubeconfig, '--namespace', NAMESPACE]);
 
+  let test: TestCluster | undefined;
+
   beforeAll(async () => {
-    if (process.getuid?.() !== 0) throw new Error('the cluster test needs root, like make cluster-up');
-    if (existsSync(`/sys/class/net/${NETWORK.interfaceName}`)) {
-      throw new Error(
-        `a cluster is already up on this machine (${NETWORK.interfaceName}); stop it with make cluster-down`,
-      );
-    }
-    execFileSync(join(REPO_ROOT, 'cluster', 'scripts', 'packages.sh'), { stdio: 'inherit' });
-    root = mkdtempSync('/tmp/emr-network-on-node-');
-    cluster = new Cluster(clusterSettings({ root }), newProgress('network-on-node'));
-    hostBefore = await captureHostState();
+    test = await prepareTestCluster('network-on-node');
+    ({ root, cluster, hostBefore } = test);
   }, 10 * MINUTES);
 
   afterAll(async () => {
-    if (!root) return;
-    if (!down && existsSync(join(root, 'host-before.json'))) await cluster.down();
-    rmSync(root, { recursive: true, force: true });
+    await removeTestCluster(test, down);
   }, 5 * MINUTES);
 
   it(
