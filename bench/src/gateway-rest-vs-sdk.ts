@@ -4,8 +4,8 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { OrganizationDescription } from '@emr/network';
 import type { BenchNetwork } from './bench-network';
-import { countFailures, runConcurrently, type LoadResult } from './load';
-import { ratio, round, summarize, type LatencySummary } from './stats';
+import { roundTps, runConcurrently, throughputSide, type LoadResult, type ThroughputSide } from './load';
+import { ratio, round } from './stats';
 import { addEmrNote, benchPatientId, createEmr, textOfSize } from './transactions';
 
 /** Goals of issue 5: the REST gateway costs little next to the SDK on the same devnet. */
@@ -39,12 +39,8 @@ export function restVsSdkSettings(env: NodeJS.ProcessEnv): RestVsSdkSettings {
   };
 }
 
-export interface RestVsSdkSide {
-  readonly transactions: number;
-  readonly failures: Record<string, number>;
-  readonly goodputTps: number;
-  readonly latency: LatencySummary;
-}
+/** One side (REST or SDK) of the comparison. */
+export type RestVsSdkSide = ThroughputSide;
 
 export interface RestVsSdkResult {
   readonly settings: RestVsSdkSettings;
@@ -105,11 +101,11 @@ export async function measureRestVsSdk(
       restRounds.push(await restRound(settings.transactionsPerRound));
       await sampling.stop();
       log(
-        `REST vs SDK round ${r}/${settings.rounds}: SDK ${tps(sdkRounds.at(-1))} tx/s, REST ${tps(restRounds.at(-1))} tx/s`,
+        `REST vs SDK round ${r}/${settings.rounds}: SDK ${roundTps(sdkRounds.at(-1))} tx/s, REST ${roundTps(restRounds.at(-1))} tx/s`,
       );
     }
-    const sdk = sideOf(sdkRounds);
-    const restSide = sideOf(restRounds);
+    const sdk = throughputSide(sdkRounds, (ms) => ms);
+    const restSide = throughputSide(restRounds, (ms) => ms);
     const gatewayMeanMs = await rest.meanDurationsMs();
     return {
       settings,
@@ -306,21 +302,5 @@ function sampleMemory(rest: RestPhysician, observe: (mib: number) => void): { st
       state.running = false;
       await loop;
     },
-  };
-}
-
-function tps(result: LoadResult<number> | undefined): number {
-  return result === undefined ? 0 : round((result.results.length / result.elapsedMs) * 1000);
-}
-
-function sideOf(rounds: readonly LoadResult<number>[]): RestVsSdkSide {
-  const results = rounds.flatMap((r) => r.results);
-  const failures = rounds.flatMap((r) => r.failures);
-  const elapsedMs = rounds.reduce((sum, r) => sum + r.elapsedMs, 0);
-  return {
-    transactions: results.length + failures.length,
-    failures: countFailures(failures),
-    goodputTps: round((results.length / elapsedMs) * 1000),
-    latency: summarize(results),
   };
 }

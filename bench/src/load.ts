@@ -1,3 +1,4 @@
+import { round, summarize, type LatencySummary } from './stats';
 import { performance } from 'node:perf_hooks';
 
 export interface LoadResult<T> {
@@ -48,4 +49,33 @@ export function countFailures(failures: readonly string[]): Record<string, numbe
   const counts = new Map<string, number>();
   for (const failure of failures) counts.set(failure, (counts.get(failure) ?? 0) + 1);
   return Object.fromEntries([...counts.entries()].sort((a, b) => b[1] - a[1]));
+}
+
+/** Successful transactions per second of one load round. */
+export function roundTps<T>(result: LoadResult<T> | undefined): number {
+  return result === undefined ? 0 : round((result.results.length / result.elapsedMs) * 1000);
+}
+
+/** One side of a throughput comparison, over several rounds: goodput over their summed duration, latency. */
+export interface ThroughputSide {
+  readonly transactions: number;
+  readonly failures: Record<string, number>;
+  /** Committed-valid transactions per second over the rounds' summed duration. */
+  readonly goodputTps: number;
+  readonly latency: LatencySummary;
+}
+
+export function throughputSide<T>(
+  rounds: readonly LoadResult<T>[],
+  latencyMs: (result: T) => number,
+): ThroughputSide {
+  const results = rounds.flatMap((r) => r.results);
+  const failures = rounds.flatMap((r) => r.failures);
+  const elapsedMs = rounds.reduce((sum, r) => sum + r.elapsedMs, 0);
+  return {
+    transactions: results.length + failures.length,
+    failures: countFailures(failures),
+    goodputTps: round((results.length / elapsedMs) * 1000),
+    latency: summarize(results.map(latencyMs)),
+  };
 }

@@ -1,16 +1,10 @@
 import type { BenchUser } from '../bench-network';
-import { countFailures, runConcurrently, type LoadResult } from '../load';
+import { roundTps, runConcurrently, throughputSide, type LoadResult, type ThroughputSide } from '../load';
 import type { BenchSettings } from '../settings';
-import { ratio, round, summarize, type LatencySummary } from '../stats';
+import { ratio } from '../stats';
 import { addEmrNote, baselinePut, createEmr, textOfSize, type SubmitTiming } from '../transactions';
 
-export interface ThroughputSide {
-  readonly transactions: number;
-  readonly failures: Record<string, number>;
-  /** Committed-valid transactions per second over the rounds' summed duration. */
-  readonly goodputTps: number;
-  readonly latency: LatencySummary;
-}
+export type { ThroughputSide } from '../load';
 
 export interface ThroughputLevel {
   readonly inFlight: number;
@@ -71,32 +65,16 @@ async function measureLevel(
       ),
     );
     log(
-      `${load.slots} in flight, round ${r + 1}/${load.roundCount}: baseline ${tps(baselineRounds.at(-1))} tx/s, AddEmrNote ${tps(emrRounds.at(-1))} tx/s`,
+      `${load.slots} in flight, round ${r + 1}/${load.roundCount}: baseline ${roundTps(baselineRounds.at(-1))} tx/s, AddEmrNote ${roundTps(emrRounds.at(-1))} tx/s`,
     );
   }
-  const baseline = sideOf(baselineRounds);
-  const addNote = sideOf(emrRounds);
+  const baseline = throughputSide(baselineRounds, (t) => t.totalMs);
+  const addNote = throughputSide(emrRounds, (t) => t.totalMs);
   return {
     inFlight: load.slots,
     rounds: load.roundCount,
     baseline,
     addEmrNote: addNote,
     ratio: ratio(addNote.goodputTps, baseline.goodputTps),
-  };
-}
-
-function tps(result: LoadResult<SubmitTiming> | undefined): number {
-  return result === undefined ? 0 : round((result.results.length / result.elapsedMs) * 1000);
-}
-
-function sideOf(rounds: readonly LoadResult<SubmitTiming>[]): ThroughputSide {
-  const results = rounds.flatMap((r) => r.results);
-  const failures = rounds.flatMap((r) => r.failures);
-  const elapsedMs = rounds.reduce((sum, r) => sum + r.elapsedMs, 0);
-  return {
-    transactions: results.length + failures.length,
-    failures: countFailures(failures),
-    goodputTps: round((results.length / elapsedMs) * 1000),
-    latency: summarize(results.map((t) => t.totalMs)),
   };
 }
