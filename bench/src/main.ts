@@ -1,17 +1,24 @@
 /**
- * `make bench`: brings up a devnet of its own (temporary folder, ports from BENCH_PORT_BASE, default 26000),
- * deploys the baseline chaincode next to the EMR chaincode, measures each goal of issues 4 (chaincode) and 5 (REST
- * gateway vs SDK) as a ratio within this one run, prints a table, writes JSON to .bench/, and tears the devnet down — also on failure or Ctrl-C.
+ * `make bench`: each benchmark brings up a devnet of its own (temporary folder, ports from BENCH_PORT_BASE, default
+ * 26000; one after the other, so they share the range), measures its goals as ratios within this one run, prints a
+ * table, writes JSON to .bench/, and tears its devnet down — also on failure or Ctrl-C. `BENCH` picks some:
+ * - `chaincode`: the baseline chaincode next to the EMR chaincode, the goals of issues 4 (chaincode) and 5 (REST
+ *   gateway vs SDK);
+ * - `onboarding`: issue 8's MedicalProvider applied → Ready through the operator, against `devnet add-provider`.
  */
+import { createWriteStream } from 'node:fs';
 import { loadavg } from 'node:os';
 import { BenchNetwork, PROVIDER1 } from './bench-network';
 import { measureAppendCost } from './benchmarks/append-cost';
 import { measureThroughput } from './benchmarks/note-throughput';
 import { measureOwnEmrLatency } from './benchmarks/own-emr-latency';
 import { measureRestVsSdk, renderRestVsSdk, restVsSdkSettings } from './gateway-rest-vs-sdk';
-import { environment, renderTable, writeResults } from './report';
-import { benchSettings, GOALS } from './settings';
+import { measureOnboarding, ONBOARDING_TOPOLOGY } from './benchmarks/onboarding';
+import { renderOnboarding } from './onboarding/report';
+import { environment, renderTable, resultsPath, writeResults } from './report';
+import { benchSettings, GOALS, selectedBenchmarks, type BenchSettings } from './settings';
 import { round } from './stats';
+import { Teardown } from './teardown';
 
 function log(message: string): void {
   process.stderr.write(`[bench] ${message}\n`);
@@ -19,6 +26,12 @@ function log(message: string): void {
 
 async function main(): Promise<void> {
   const settings = benchSettings(process.env);
+  const selected = selectedBenchmarks(process.env);
+  if (selected.includes('chaincode')) await benchChaincode(settings);
+  if (selected.includes('onboarding')) await benchOnboarding(settings);
+}
+
+async function benchChaincode(settings: BenchSettings): Promise<void> {
   const startedAt = new Date();
   const loadBefore = round(loadavg()[0] ?? 0, 2);
   const network = await BenchNetwork.start(settings.portBase);
@@ -58,6 +71,46 @@ async function main(): Promise<void> {
     process.off('SIGTERM', interrupted);
     await network.stop();
   }
+}
+
+async function benchOnboarding(settings: BenchSettings): Promise<void> {
+  const startedAt = new Date();
+  const loadBefore = round(loadavg()[0] ?? 0, 2);
+  log(`onboarding: ${settings.onboarding.repetitions} × (operator, devnet add-provider)`);
+  const teardown = new Teardown();
+  const interrupted = (): void => {
+    log('interrupted: stopping the operator, the API server and the devnet');
+    void teardown.run().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+  let onboarding;
+  try {
+    // The operator's own log, for when a figure needs explaining (a step that failed and was retried).
+    const operatorLog = createWriteStream(await resultsPath(startedAt, 'onboarding-operator', 'log'));
+    teardown.add(() => new Promise((done) => operatorLog.end(done)));
+    onboarding = await measureOnboarding(
+      {
+        portBase: settings.portBase,
+        repetitions: settings.onboarding.repetitions,
+        operatorLog: (line) => operatorLog.write(line),
+      },
+      teardown,
+      log,
+    );
+  } finally {
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
+    await teardown.run();
+  }
+  const results = {
+    startedAt: startedAt.toISOString(),
+    durationSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
+    environment: { ...environment(loadBefore), topology: ONBOARDING_TOPOLOGY },
+    onboarding,
+  };
+  process.stdout.write(renderOnboarding(onboarding));
+  log(`results: ${await writeResults(results, 'onboarding')}`);
 }
 
 main().catch((err: unknown) => {

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { configtx, FABRIC_VERSION, REPO_ROOT } from '@emr/network';
 import type { AppendCostResult } from './benchmarks/append-cost';
 import type { ThroughputLevel, ThroughputResult } from './benchmarks/note-throughput';
@@ -78,14 +78,7 @@ export function renderTable(results: BenchResults): string {
     readRow(`GetOwnEmr p99, ${o.clients} clients back to back`, o.backToBack.getOwnEmr, true),
     readRow('  baseline Get, same size and load', o.backToBack.baselineGet, false),
   ];
-  const widths =
-    rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
-  const lines = rows.map((row) =>
-    row
-      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-      .join('  ')
-      .trimEnd(),
-  );
+  const lines = renderColumns(rows);
   const failures = [
     t.goal.baseline.failures,
     t.goal.addEmrNote.failures,
@@ -113,6 +106,18 @@ export function renderTable(results: BenchResults): string {
   ].join('\n');
 }
 
+/** Rows as left-aligned columns two spaces apart, the first row being the header. */
+export function renderColumns(rows: readonly (readonly string[])[]): string[] {
+  const widths =
+    rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
+  return rows.map((row) =>
+    row
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .join('  ')
+      .trimEnd(),
+  );
+}
+
 function throughputRow(title: string, level: ThroughputLevel, isGoal: boolean): string[] {
   return [
     title,
@@ -133,13 +138,27 @@ function readRow(title: string, load: ReadLoad, isGoal: boolean): string[] {
   ];
 }
 
-/** Writes the results as JSON to .bench/ (git-ignored): a timestamped file and latest.json. */
-export async function writeResults(results: BenchResults): Promise<string> {
+/**
+ * Writes results as JSON to .bench/ (git-ignored): a timestamped file and a latest copy — `emr-bench-*.json` and
+ * `latest.json` for the chaincode benchmarks, `<prefix>-*.json` and `<prefix>-latest.json` for the others.
+ */
+export async function writeResults(
+  results: { readonly startedAt: string },
+  prefix = 'emr-bench',
+): Promise<string> {
+  const json = `${JSON.stringify(results, null, 2)}\n`;
+  const file = await resultsPath(new Date(results.startedAt), prefix, 'json');
+  await writeFile(file, json);
+  await writeFile(
+    join(dirname(file), prefix === 'emr-bench' ? 'latest.json' : `${prefix}-latest.json`),
+    json,
+  );
+  return file;
+}
+
+/** `.bench/<prefix>-<start time>.<extension>`, creating .bench/ (git-ignored). */
+export async function resultsPath(startedAt: Date, prefix: string, extension: string): Promise<string> {
   const dir = join(REPO_ROOT, '.bench');
   await mkdir(dir, { recursive: true });
-  const json = `${JSON.stringify(results, null, 2)}\n`;
-  const file = join(dir, `emr-bench-${results.startedAt.replace(/[:.]/g, '-')}.json`);
-  await writeFile(file, json);
-  await writeFile(join(dir, 'latest.json'), json);
-  return file;
+  return join(dir, `${prefix}-${startedAt.toISOString().replace(/[:.]/g, '-')}.${extension}`);
 }

@@ -24,6 +24,10 @@ export interface BenchSettings {
     readonly transactionsPerRound: number;
     readonly rounds: number;
   };
+  readonly onboarding: {
+    /** Pairs of onboardings, one through the operator and one through the library each. */
+    readonly repetitions: number;
+  };
   readonly ownEmr: {
     readonly clients: number;
     readonly notesPerEmr: number;
@@ -69,6 +73,7 @@ export function benchSettings(env: NodeJS.ProcessEnv): BenchSettings {
       transactionsPerRound: int('BENCH_TX_PER_ROUND', 400),
       rounds: int('BENCH_ROUNDS', 3),
     },
+    onboarding: { repetitions: int('BENCH_ONBOARDING_REPETITIONS', 5) },
     ownEmr: {
       clients: int('BENCH_CLIENTS', 50),
       notesPerEmr: int('BENCH_NOTES_PER_EMR', 5),
@@ -78,4 +83,20 @@ export function benchSettings(env: NodeJS.ProcessEnv): BenchSettings {
       pacedRequestsPerClient: int('BENCH_PACED_REQUESTS_PER_CLIENT', 15),
     },
   };
+}
+
+/** The benchmarks `make bench` can run; `BENCH=onboarding make bench` (or a comma-separated list) picks some. */
+export const BENCHMARKS = ['chaincode', 'onboarding'] as const;
+export type BenchmarkName = (typeof BENCHMARKS)[number];
+
+export function selectedBenchmarks(env: NodeJS.ProcessEnv): readonly BenchmarkName[] {
+  const raw = env['BENCH']?.trim() ?? '';
+  if (raw === '') return BENCHMARKS;
+  const names = raw.split(',').map((name) => name.trim());
+  const unknown = names.filter((name) => !(BENCHMARKS as readonly string[]).includes(name));
+  if (unknown.length > 0)
+    throw new Error(
+      `BENCH names unknown benchmarks (${unknown.join(', ')}); known: ${BENCHMARKS.join(', ')}`,
+    );
+  return BENCHMARKS.filter((name) => names.includes(name));
 }

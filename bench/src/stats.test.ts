@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { percentile, ratio, summarize } from './stats';
+import { median, percentile, ratio, summarize } from './stats';
 
 describe('benchmark statistics', () => {
   it('takes nearest-rank percentiles: always a value that was observed', () => {
@@ -13,5 +13,12 @@ describe('benchmark statistics', () => {
   it('summarizes unsorted samples and rounds ratios to three digits', () => {
     expect(summarize([30, 10, 20])).toEqual({ count: 3, p50: 20, p95: 30, p99: 30, max: 30, mean: 20 });
     expect(ratio(2, 3)).toBe(0.667);
+  });
+
+  it('takes the median of few repetitions: the middle one, or the mean of the middle two', () => {
+    expect(median([30, 10, 20])).toBe(20);
+    expect(median([40, 10, 30, 20])).toBe(25);
+    expect(median([7])).toBe(7);
+    expect(median([])).toBeNaN();
   });
 });

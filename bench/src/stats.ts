@@ -36,3 +36,12 @@ export function round(value: number, digits = 1): number {
 export function ratio(numerator: number, denominator: number): number {
   return round(numerator / denominator, 3);
 }
+
+/** The middle value; for an even count the mean of the two middle ones (repetitions are few: 2 is common). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const middle = Math.floor(sorted.length / 2);
+  const upper = sorted[middle] ?? Number.NaN;
+  return sorted.length % 2 === 1 ? upper : ((sorted[middle - 1] ?? Number.NaN) + upper) / 2;
+}

@@ -13,9 +13,12 @@ import { putSecret } from './kube';
 
 export const OPERATOR_TEST_PORT_BASE = 29000;
 
-export function newOperatorTestDevnet(): { devnet: Devnet; gatewayScript: string | undefined } {
+export function newOperatorTestDevnet(portBase = OPERATOR_TEST_PORT_BASE): {
+  devnet: Devnet;
+  gatewayScript: string | undefined;
+} {
   const root = mkdtempSync(join(tmpdir(), 'emr-operator-devnet-'));
-  const options = devnetOptions({ root, portBase: OPERATOR_TEST_PORT_BASE, providers: 2 });
+  const options = devnetOptions({ root, portBase, providers: 2 });
   return { devnet: new Devnet(options), gatewayScript: options.gatewayScript };
 }
 
