@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Devnet } from '../src/devnet/devnet';
 import type { DevnetDescription } from '../src/devnet/network-file';
@@ -47,6 +48,21 @@ describe('devnet: a real Fabric network as local processes', () => {
     expect(provider1.ca.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     expect(provider1.ca.bootstrapAdmin.secret.length).toBeGreaterThan(10);
     expect(provider1.peers).toHaveLength(1);
+  });
+
+  it("keeps each CA's registrar secret out of its command line (readable by every user) and in its environment", async () => {
+    const secrets = description.organizations.map((o) => o.ca.bootstrapAdmin.secret);
+    const cas = (await devnet.supervisor.records()).filter((r) => r.kind === 'ca');
+    expect(cas).toHaveLength(3);
+    for (const ca of cas) {
+      const argv = (await readFile(`/proc/${ca.pid}/cmdline`, 'utf8')).split('\0').filter(Boolean);
+      expect(argv.slice(1)).toEqual(['start']);
+      const boot = (await readFile(`/proc/${ca.pid}/environ`, 'utf8'))
+        .split('\0')
+        .find((entry) => entry.startsWith('FABRIC_CA_SERVER_BOOT='));
+      // Expanded from CA_BOOTSTRAP_ID and CA_BOOTSTRAP_SECRET, as the kubelet expands it in a pod.
+      expect(secrets.some((secret) => boot === `FABRIC_CA_SERVER_BOOT=registrar:${secret}`)).toBe(true);
+    }
   });
 
   it.each(['Provider1MSP', 'Provider2MSP'])(

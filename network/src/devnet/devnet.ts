@@ -333,7 +333,12 @@ export class Devnet {
 
   async #startCa(org: OrgModel, index: number): Promise<string> {
     await this.#registrarSecret(org);
-    return this.supervisor.start(this.layout.caSpec(org, index));
+    const outcome = await this.supervisor.start(this.layout.caSpec(org, index));
+    // The CA reports healthy on its operations port a moment before its API port accepts connections; on a busy
+    // host, enrolling right away was refused (seen in the onboarding benchmark's `add-provider`).
+    const ca = await this.#caClient(org);
+    await withRetry(() => ca.getCaCertificate(), { attempts: 50, delayMs: 100 });
+    return outcome;
   }
 
   async #caClient(org: OrgModel): Promise<CaClient> {

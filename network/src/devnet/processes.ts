@@ -6,7 +6,7 @@ import { get as getHttps } from 'node:https';
 import { connect, createServer } from 'node:net';
 import { dirname, isAbsolute, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { expandCommand, type NodeSpec } from '../nodes/node-spec';
+import { expandCommand, expandEnv, type NodeSpec } from '../nodes/node-spec';
 import { requireSecret, type SecretStore } from '../secrets/secret-store';
 
 /** A node started as a local process: the devnet renderer of a NodeSpec. */
@@ -122,7 +122,7 @@ export class ProcessSupervisor {
         typeof value === 'string' ? value : await requireSecret(this.#options.secrets, value.secret),
       ]),
     );
-    return Object.fromEntries(entries) as Record<string, string>;
+    return expandEnv(Object.fromEntries(entries) as Record<string, string>);
   }
 
   async #waitReady(spec: NodeSpec, pid: number, logFile: string): Promise<void> {

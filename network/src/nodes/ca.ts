@@ -25,10 +25,14 @@ export function caSpec(input: CaSpecInput): NodeSpec {
     kind: 'ca',
     mspId: input.mspId,
     image: images.ca,
-    command: ['fabric-ca-server', 'start', '-b', '$(CA_BOOTSTRAP_ID):$(CA_BOOTSTRAP_SECRET)'],
+    // The registrar's `id:secret` goes in through the environment (the `boot` setting, the same as `-b`), never the
+    // command line, which every user of the host can read (`ps`). Composed from the two variables defined before
+    // it, by the kubelet in a pod and by devnet's expandEnv.
+    command: ['fabric-ca-server', 'start'],
     env: {
       CA_BOOTSTRAP_ID: input.bootstrap.enrollmentId,
       CA_BOOTSTRAP_SECRET: { secret: input.bootstrap.secret },
+      FABRIC_CA_SERVER_BOOT: '$(CA_BOOTSTRAP_ID):$(CA_BOOTSTRAP_SECRET)',
       FABRIC_CA_HOME: input.home,
       // Takes precedence over FABRIC_CA_HOME, and images (ours, the stock one) set it to their own folder.
       FABRIC_CA_SERVER_HOME: input.home,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { caSpec } from './ca';
 import { chaincodeServerSpec } from './chaincode-server';
-import { expandCommand, type NodePaths } from './node-spec';
+import { expandCommand, expandEnv, type NodePaths } from './node-spec';
 import { ordererSpec } from './orderer';
 import { peerSpec } from './peer';
 
@@ -79,9 +79,11 @@ describe('caSpec', () => {
     expect(spec.env['CA_BOOTSTRAP_SECRET']).toEqual({
       secret: { name: 'ca-provider1', key: 'registrar-secret' },
     });
-    expect(spec.command.join(' ')).toBe(
-      'fabric-ca-server start -b $(CA_BOOTSTRAP_ID):$(CA_BOOTSTRAP_SECRET)',
-    );
+    // Not in the command line (readable by every user of the host): composed in the environment.
+    expect(spec.command).toEqual(['fabric-ca-server', 'start']);
+    expect(spec.env['FABRIC_CA_SERVER_BOOT']).toBe('$(CA_BOOTSTRAP_ID):$(CA_BOOTSTRAP_SECRET)');
+    const names = Object.keys(spec.env);
+    expect(names.indexOf('FABRIC_CA_SERVER_BOOT')).toBeGreaterThan(names.indexOf('CA_BOOTSTRAP_SECRET'));
     expect(spec.env['FABRIC_CA_SERVER_CSR_HOSTS']).toBe('ca.provider1.svc,localhost');
   });
 });
@@ -112,5 +114,17 @@ describe('expandCommand', () => {
       'id:s3cret',
       '$(C)',
     ]);
+  });
+});
+
+describe('expandEnv', () => {
+  it('expands $(VAR) from variables defined before, like the kubelet, and leaves later or unknown ones', () => {
+    expect(expandEnv({ A: 'id', B: 's3cret', BOOT: '$(A):$(B)', EARLY: '$(LATE)', LATE: 'x' })).toEqual({
+      A: 'id',
+      B: 's3cret',
+      BOOT: 'id:s3cret',
+      EARLY: '$(LATE)',
+      LATE: 'x',
+    });
   });
 });

@@ -73,6 +73,22 @@ export function hostPort(host: string, port: number): string {
   return `${host}:${port}`;
 }
 
+/**
+ * Expands `$(VAR)` references in env values against the variables defined before them, as the kubelet does for
+ * a container's env (dependent environment variables): how a spec composes a value from a secret without the
+ * secret appearing in the command line.
+ */
+export function expandEnv(env: Readonly<Record<string, string>>): Record<string, string> {
+  const expanded: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    expanded[name] = value.replace(
+      /\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g,
+      (ref, key: string) => expanded[key] ?? ref,
+    );
+  }
+  return expanded;
+}
+
 /** Expands `$(VAR)` references against resolved env values, as the kubelet does for command and args. */
 export function expandCommand(command: readonly string[], env: Readonly<Record<string, string>>): string[] {
   return command.map((arg) =>
