@@ -57,6 +57,11 @@ export interface CredentialTarget {
   readonly tlsHosts: readonly string[];
   readonly podIdentity?: PodIdentity;
   readonly imagePullPolicy?: ImagePullPolicy;
+  /**
+   * The workload's own persistent volume (one per pod): enrolled credentials are kept there and reused across
+   * restarts (enroll/store.ts). @default - none: every start enrolls again
+   */
+  readonly persistentVolume?: Volume;
 }
 
 /** A volume for a credential mount, optionally a per-pod sub-folder of it. */
@@ -202,6 +207,13 @@ class EnrolledCredentials extends NodeCredentials {
         EnvValue.fromValue(mount.path),
       );
       volumes.set(mount.path, { volume });
+    }
+    if (target.persistentVolume) {
+      init.mount(ENROLL_PATHS.nodeData, target.persistentVolume);
+      init.env.addVariable(
+        ENROLL_ENV.storeDir,
+        EnvValue.fromValue(`${ENROLL_PATHS.nodeData}/${ENROLL_PATHS.storeFolder}`),
+      );
     }
     const enrollments = Secret.fromSecretName(workload, 'enrollments', enrollmentSecretName(target.org));
     init.mount(

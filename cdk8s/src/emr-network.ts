@@ -1,8 +1,10 @@
 import { Namespace } from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
 import { defaultNetworkModel, type NetworkModel, type OrgModel } from '@emr/network';
+import { NetworkBootstrap, type NetworkBootstrapProps } from './bootstrap';
 import { API_GROUP, assertDnsLabel, LABELS, ORG_LABEL, PART_OF } from './conventions';
 import { NodeCredentials } from './credentials';
+import { enrollmentSecretName } from './enroll/contract';
 import { FabricCa } from './fabric-ca';
 import { type IdentitySource, MedicalProviderOrg, type ProviderImages } from './medical-provider-org';
 import { OrgNetworkBaseline } from './network-policies';
@@ -38,6 +40,12 @@ export interface EmrNetworkProps extends Omit<WorkloadOptions, 'namespace'> {
   readonly identities?: IdentitySource;
   /** @default ['node', '/app/node_modules/@emr/cdk8s/dist/enroll/cli.js'] */
   readonly enrollCommand?: readonly string[];
+  /**
+   * Render the bootstrap Jobs that register the identities and create the channel (./bootstrap.ts). Needs
+   * `namespace`: the steps work in one namespace. Image, pull policy, identity and cluster domain are the network's.
+   * @default false
+   */
+  readonly bootstrap?: false | Pick<NetworkBootstrapProps, 'name' | 'command' | 'revision' | 'helmHooks'>;
   /** @default CA 1Gi, orderer 10Gi, peer 10Gi, gateway 1Gi */
   readonly storage?: {
     readonly ca?: StorageOptions;
@@ -59,6 +67,8 @@ export class EmrNetwork extends Construct {
   readonly providers: readonly MedicalProviderOrg[];
   /** Namespace of each org by OrgModel.name. */
   readonly namespaces: ReadonlyMap<string, string>;
+  /** The bootstrap Jobs, when rendered. */
+  readonly bootstrap?: NetworkBootstrap;
 
   constructor(scope: Construct, id: string, networkProps: EmrNetworkProps = {}) {
     super(scope, id);
@@ -145,6 +155,37 @@ export class EmrNetwork extends Construct {
           storage: props.storage,
         }),
     );
+    if (props.bootstrap) this.bootstrap = this.#bootstrap(props, props.bootstrap);
+  }
+
+  #bootstrap(
+    props: EmrNetworkProps & { readonly images: NonNullable<EmrNetworkProps['images']> },
+    options: Exclude<EmrNetworkProps['bootstrap'], false | undefined>,
+  ): NetworkBootstrap {
+    if (props.namespace === undefined) {
+      throw new Error('bootstrap needs one namespace for the whole network (the `namespace` prop)');
+    }
+    const cas = [this.ordererCa, ...this.providers.map((provider) => provider.ca)];
+    const orgs = [this.model.ordererOrg, ...this.model.providers];
+    return new NetworkBootstrap(this, 'Bootstrap', {
+      ...options,
+      namespace: props.namespace,
+      objects: {
+        secrets: [
+          ...cas.map((ca) => ca.registrarSecret.name),
+          ...orgs.map((org) => enrollmentSecretName(org.name)),
+          ...this.providers.flatMap((provider) =>
+            provider.peers.map((peer) => peer.chaincodeBuilderConfig.name),
+          ),
+        ],
+        configMaps: cas.map((ca) => ca.endpoint.trustConfigMap),
+      },
+      ...(props.images.tools ? { image: props.images.tools } : {}),
+      ...(props.imagePullPolicy ? { imagePullPolicy: props.imagePullPolicy } : {}),
+      ...(props.podIdentity ? { podIdentity: props.podIdentity } : {}),
+      ...(props.clusterDomain ? { clusterDomain: props.clusterDomain } : {}),
+      ...(props.managedBy ? { managedBy: props.managedBy } : {}),
+    });
   }
 
   #namespace(org: OrgModel, name: string, network: string, managedBy: string | undefined): void {

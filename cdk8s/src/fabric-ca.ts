@@ -61,6 +61,8 @@ export class FabricCa extends Construct {
   readonly statefulSet: StatefulSet;
   /** How clients reach the CA; give it to NodeCredentials.enrollFromCa. */
   readonly endpoint: CaEndpoint;
+  /** The Secret (made by the platform engineer) with the bootstrap registrar's password. */
+  readonly registrarSecret: SecretKeyRef;
 
   constructor(scope: Construct, id: string, props: FabricCaProps) {
     super(scope, id);
@@ -70,6 +72,7 @@ export class FabricCa extends Construct {
     const namespace = namespaceOf(this, props.namespace);
     const ports = props.ports ?? { api: 7054, operations: 9443 };
     const dns = { service: name, namespace: namespace ?? 'default', clusterDomain: props.clusterDomain };
+    this.registrarSecret = props.registrarSecret ?? { name: `${name}-registrar`, key: 'secret' };
     this.spec = caSpec({
       name,
       mspId: props.org.mspId,
@@ -80,7 +83,7 @@ export class FabricCa extends Construct {
       csrHosts: [...serviceHostNames(dns), 'localhost'],
       bootstrap: {
         enrollmentId: props.registrarId ?? 'registrar',
-        secret: props.registrarSecret ?? { name: `${name}-registrar`, key: 'secret' },
+        secret: this.registrarSecret,
       },
     });
     const image = withPullPolicy(props.image ?? parseImage(images.ca), props.imagePullPolicy);

@@ -36,6 +36,14 @@ export {
   type IdentitySource,
 } from './medical-provider-org';
 export { EmrNetwork, type EmrNetworkProps, NETWORK_LABEL } from './emr-network';
+export {
+  NetworkBootstrap,
+  type NetworkBootstrapProps,
+  BOOTSTRAP_COMPONENT,
+  BOOTSTRAP_ENV,
+  DEFAULT_BOOTSTRAP_COMMAND,
+  HELM_HOOKS,
+} from './bootstrap';
 export { EXAMPLE_NETWORK, networkChart, synthExample } from './example';
 export * from './enroll/contract';
 export * from './crds';

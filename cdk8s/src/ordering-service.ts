@@ -138,6 +138,7 @@ export class OrderingService extends Construct {
       ...podDefaults(this, props),
       volumeClaimTemplates: [dataClaim(props.storage, Size.gibibytes(10))],
     });
+    const data = Volume.fromName(this, 'Data', 'data');
     const credentials = props.credentials.bind({
       workload: this.statefulSet,
       name,
@@ -158,16 +159,14 @@ export class OrderingService extends Construct {
       ],
       podIdentity: props.podIdentity,
       imagePullPolicy: props.imagePullPolicy,
+      persistentVolume: data,
     });
     addNodeContainer(this.statefulSet, {
       spec: this.spec,
       image,
       resources: props.resources,
       podIdentity: props.podIdentity,
-      volumes: new Map([
-        ...credentials.volumes,
-        [ORDERER_PATHS.data, { volume: Volume.fromName(this, 'Data', 'data') }],
-      ]),
+      volumes: new Map([...credentials.volumes, [ORDERER_PATHS.data, { volume: data }]]),
       extraEnv: credentials.containerEnv,
     });
     finishWorkload(this.statefulSet, selector, { governing: this.service });

@@ -70,6 +70,8 @@ export class Peer extends Construct {
   readonly statefulSet: StatefulSet;
   /** `host:port` others dial: `<name>.<namespace>.svc.<domain>:7051`. */
   readonly address: string;
+  /** The Secret with the chaincode-as-a-service builder config (written by the registrar step). */
+  readonly chaincodeBuilderConfig: SecretKeyRef;
 
   constructor(scope: Construct, id: string, peerProps: PeerProps) {
     super(scope, id);
@@ -85,6 +87,7 @@ export class Peer extends Construct {
     });
     assertDnsLabel(name, 'peer name');
     this.name = name;
+    this.chaincodeBuilderConfig = props.chaincodeBuilderConfig;
     const namespace = namespaceOf(this, props.namespace);
     const dns = { service: name, namespace: namespace ?? 'default', clusterDomain: props.clusterDomain };
     this.address = `${serviceFqdn(dns)}:${props.ports.grpc}`;
@@ -122,6 +125,7 @@ export class Peer extends Construct {
       ...podDefaults(this, props),
       volumeClaimTemplates: [dataClaim(props.storage, Size.gibibytes(10))],
     });
+    const data = Volume.fromName(this, 'Data', 'data');
     const credentials = props.credentials.bind({
       workload: this.statefulSet,
       name,
@@ -135,16 +139,14 @@ export class Peer extends Construct {
       tlsHosts: [...serviceHostNames(dns), 'localhost'],
       podIdentity: props.podIdentity,
       imagePullPolicy: props.imagePullPolicy,
+      persistentVolume: data,
     });
     addNodeContainer(this.statefulSet, {
       spec: this.spec,
       image,
       resources: props.resources,
       podIdentity: props.podIdentity,
-      volumes: new Map([
-        ...credentials.volumes,
-        [PEER_PATHS.data, { volume: Volume.fromName(this, 'Data', 'data') }],
-      ]),
+      volumes: new Map([...credentials.volumes, [PEER_PATHS.data, { volume: data }]]),
       extraEnv: credentials.containerEnv,
     });
     finishWorkload(this.statefulSet, selector, { governing: this.service });

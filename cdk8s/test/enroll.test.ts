@@ -146,3 +146,70 @@ test('a missing setting is named, before anything is sent', async () => {
   expect(result.code).toBe(1);
   expect(result.stderr).toContain(`${ENROLL_ENV.caName} is not set`);
 });
+
+describe('an orderer with a persistent volume keeps what it enrolled (EMR_CREDENTIAL_STORE_DIR)', () => {
+  const store = (): string => join(dir, 'orderer-0', 'volume', 'enrolled-credentials');
+  /** One start of the pod: fresh memory-backed folders, the same volume. */
+  const start = async (
+    attempt: string,
+    secretFile: string,
+    extra: Record<string, string> = {},
+  ): Promise<{ stdout: string; tls: string; msp: string }> => {
+    const folders = {
+      msp: join(dir, 'orderer-0', attempt, 'msp'),
+      tls: join(dir, 'orderer-0', attempt, 'tls'),
+    };
+    const result = await enroll({
+      ...baseEnv('orderer-0', secretFile),
+      [ENROLL_ENV.mspDir]: folders.msp,
+      [ENROLL_ENV.tlsDir]: folders.tls,
+      [ENROLL_ENV.storeDir]: store(),
+      ...extra,
+    });
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    return {
+      stdout: result.stdout,
+      tls: await readFile(join(folders.tls, 'server.crt'), 'utf8'),
+      msp: await readFile(join(folders.msp, 'signcerts/cert.pem'), 'utf8'),
+    };
+  };
+  let secretFile = '';
+  let first: { stdout: string; tls: string; msp: string };
+
+  beforeAll(async () => {
+    secretFile = await register('orderer-0', 'peer');
+    first = await start('first', secretFile);
+  }, 60_000);
+
+  test('the first start enrolls and stores the folders, the keys readable by the owner only', async () => {
+    expect(first.stdout).toContain('enrolling orderer-0: no stored msp credentials');
+    expect(first.stdout).toContain('[enroll] enrolled orderer-0');
+    expect(await readFile(join(store(), 'tls', 'server.crt'), 'utf8')).toBe(first.tls);
+    expect((await stat(join(store(), 'tls', 'server.key'))).mode & 0o077).toBe(0);
+    expect((await stat(join(store(), 'msp', 'keystore/priv_sk'))).mode & 0o077).toBe(0);
+  });
+
+  test('a recreated pod reuses them: the same TLS certificate (what Raft knows the consenter by)', async () => {
+    const again = await start('second', secretFile);
+    expect(again.stdout).toContain('reused the credentials of orderer-0');
+    expect(again.tls).toBe(first.tls);
+    expect(again.msp).toBe(first.msp);
+  });
+
+  test('it enrolls again when the certificates are inside the renewal window or name other hosts', async () => {
+    const renewal = await start('renew', secretFile, { [ENROLL_ENV.renewBeforeDays]: '100000' });
+    expect(renewal.stdout).toContain('the stored msp certificate expires');
+    expect(renewal.tls).not.toBe(first.tls);
+    const renamed = await start('hosts', secretFile, {
+      [ENROLL_ENV.tlsHosts]: 'orderer-0.orderer.emr.svc.corp.internal',
+    });
+    expect(renamed.stdout).toContain(
+      'the stored TLS certificate does not name orderer-0.orderer.emr.svc.corp.internal',
+    );
+    expect(new X509Certificate(renamed.tls).subjectAltName).toContain(
+      'orderer-0.orderer.emr.svc.corp.internal',
+    );
+    // The store now holds the newest enrollment, which the next start reuses.
+    expect(await readFile(join(store(), 'tls', 'server.crt'), 'utf8')).toBe(renamed.tls);
+  });
+});

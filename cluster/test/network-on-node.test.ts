@@ -1,24 +1,30 @@
 /**
  * The emr-network chart on the real one-node cluster (issue 7): up → images → hostPath volumes (a StorageClass
  * without provisioner, one PersistentVolume bound to each claim of the chart) → the platform engineer's Secrets →
- * `helm install` with the project's images → the registrar step as a Job (operator image,
- * operator/src/bootstrap) → every pod Ready, each workload having enrolled itself at its org's CA → a CA through
- * a NodePort on loopback → the channel step as a Job (genesis, orderer and peer joins, install, approve, commit,
- * initializeEmrProvider) → a patient admitted (CreateEmr) through provider1's gateway Service via a NodePort on
- * loopback → `helm uninstall` leaves none of the chart's objects → down, the host as before.
+ * `helm install --wait` and nothing else: the chart's registrar Job registers the identities, every workload
+ * enrolls itself at its org's CA and becomes Ready, then the chart's post-install hook (the channel step) creates
+ * the channel and commits the chaincode → a CA through a NodePort on loopback → orderer-0's pod recreated: it
+ * reuses its stored credentials and `helm test` finds every orderer an active consenter → a patient admitted
+ * (CreateEmr) through provider1's gateway Service via a NodePort on loopback → `helm upgrade` with a changed pod
+ * template: a new registrar Job instead of a patched immutable one, every orderer and peer back with its stored
+ * credentials, `helm test` green → `helm uninstall` leaves only the StatefulSets' claims and what the platform
+ * engineer created → down, the host as before.
  *
- * The two Jobs are applied by the test, not yet templates of the chart.
+ * Prints `[measure]` lines: durations of cluster up, images, helm install → all Ready, the channel step, and the
+ * memory of the node and of the network's pods (kubelet stats summary).
  *
  * Needs root; refuses to run while another cluster (for example `make cluster-up`) is up.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import { existsSync, mkdirSync, chownSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Cluster } from '../src/cluster';
 import { captureHostState, diffHostState, type HostState } from '../src/host/state';
-import { APP_USER, findImage } from '../src/images/catalog';
+import { APP_USER } from '../src/images/catalog';
 import { waitFor, type KubeClient, type KubeObject } from '../src/kube-client';
 import { REPO_ROOT } from '../src/settings';
 import { prepareTestCluster, removeTestCluster, type TestCluster } from './support/test-cluster';
@@ -30,7 +36,17 @@ const CA_NODE_PORT = 30755;
 const GATEWAY_NODE_PORT = 30756;
 const MINUTES = 60_000;
 const PART_OF = 'app.kubernetes.io/part-of=emr-network';
-const BOOTSTRAP_ACCOUNT = 'emr-bootstrap';
+const BOOTSTRAP_PODS = 'app.kubernetes.io/component=bootstrap';
+const REGISTRAR_JOB = 'emr-bootstrap-registrar-1';
+const CHANNEL_JOB = 'emr-bootstrap-channel';
+/** What the platform engineer creates; everything else in the namespace is the chart's. */
+const PLATFORM_SECRETS = [
+  'ca-orderer-registrar',
+  'ca-provider1-registrar',
+  'ca-provider2-registrar',
+  'gateway-provider1-keys',
+  'gateway-provider2-keys',
+];
 
 /** The claims the chart's StatefulSets and Deployments make (one volume each). */
 const CLAIMS = [
@@ -56,9 +72,20 @@ interface JobLike {
   status?: { succeeded?: number; failed?: number };
 }
 
-function helm(args: string[]): string {
+const run = promisify(execFile);
+
+/** The helm binary of `make tools`; rejects with its output when it exits non-zero. */
+async function helm(args: string[]): Promise<string> {
   const bin = join(process.env['EMR_TOOLS_DIR'] ?? '', 'bin', 'helm');
-  return execFileSync(bin, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    const { stdout, stderr } = await run(bin, args, { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+    return stdout + stderr;
+  } catch (error) {
+    const e = error as { message: string; stdout?: string; stderr?: string };
+    throw new Error(`helm ${args[0] ?? ''}: ${e.message}\n${e.stdout ?? ''}${e.stderr ?? ''}`, {
+      cause: error,
+    });
+  }
 }
 
 /** A StorageClass without provisioner and one hostPath volume per claim, bound to it in advance. */
@@ -122,75 +149,70 @@ function platformSecrets(registrarPasswords: Map<string, string>): KubeObject[] 
   ];
 }
 
-/** The registrar step as a Job with the operator image: reads and writes Secrets and ConfigMaps of the namespace. */
-/** The bootstrap Jobs' account: reads and writes Secrets and ConfigMaps of the namespace. */
-function bootstrapAccess(): KubeObject[] {
-  const name = BOOTSTRAP_ACCOUNT;
-  return [
-    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: NAMESPACE } },
-    {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'Role',
-      metadata: { name, namespace: NAMESPACE },
-      rules: [{ apiGroups: [''], resources: ['secrets', 'configmaps'], verbs: ['get', 'create', 'patch'] }],
-    },
-    {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'RoleBinding',
-      metadata: { name, namespace: NAMESPACE },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
-      subjects: [{ kind: 'ServiceAccount', name, namespace: NAMESPACE }],
-    },
-  ];
-}
-
-/** A step of operator/src/bootstrap/cli.ts as a Job with the operator image. */
-function bootstrapJob(name: string, step: string[]): KubeObject {
-  return {
-    apiVersion: 'batch/v1',
-    kind: 'Job',
-    metadata: { name, namespace: NAMESPACE },
-    spec: {
-      backoffLimit: 0,
-      template: {
-        // The CAs', orderers' and peers' NetworkPolicies admit the operator's pods.
-        metadata: { labels: { 'app.kubernetes.io/name': 'emr-operator' } },
-        spec: {
-          serviceAccountName: BOOTSTRAP_ACCOUNT,
-          restartPolicy: 'Never',
-          securityContext: { runAsNonRoot: true },
-          containers: [
-            {
-              name: 'bootstrap',
-              image: findImage('operator').ref,
-              imagePullPolicy: 'Never',
-              args: ['node', '/app/dist/bootstrap/cli.js', ...step],
-              env: [{ name: 'EMR_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } }],
-              securityContext: {
-                allowPrivilegeEscalation: false,
-                readOnlyRootFilesystem: true,
-                capabilities: { drop: ['ALL'] },
-              },
-            },
-          ],
-        },
-      },
-    },
-  };
-}
-
 async function jobSucceeds(client: KubeClient, name: string, timeoutMs: number): Promise<void> {
   await waitFor(
     `job ${name} complete`,
     async () => {
       const status = (await client.get<JobLike>(`/apis/batch/v1/namespaces/${NAMESPACE}/jobs/${name}`))
         ?.status;
-      if ((status?.failed ?? 0) > 0) throw new Error(`job ${name} failed`);
       return (status?.succeeded ?? 0) > 0 ? true : undefined;
     },
     timeoutMs,
   );
 }
+
+/** Logs of the bootstrap pods (registrar and channel Jobs, the check Pod), for a failure's message. */
+async function bootstrapLogs(client: KubeClient): Promise<string> {
+  const pods = await client.list<PodLike>(
+    `/api/v1/namespaces/${NAMESPACE}/pods?labelSelector=${encodeURIComponent(BOOTSTRAP_PODS)}`,
+  );
+  const logs = await Promise.all(
+    pods.map(async (pod) => {
+      const log = await client.call('GET', `/api/v1/namespaces/${NAMESPACE}/pods/${pod.metadata.name}/log`);
+      return `--- ${pod.metadata.name}\n${log.body}`;
+    }),
+  );
+  return logs.join('\n');
+}
+
+/** Everything namespaced that `helm uninstall` could leave, as `kind/name`. */
+async function everythingIn(client: KubeClient, namespace: string): Promise<string[]> {
+  const collections = [
+    ['api/v1', 'pods'],
+    ['api/v1', 'services'],
+    ['api/v1', 'endpoints'],
+    ['api/v1', 'configmaps'],
+    ['api/v1', 'secrets'],
+    ['api/v1', 'serviceaccounts'],
+    ['api/v1', 'persistentvolumeclaims'],
+    ['apis/discovery.k8s.io/v1', 'endpointslices'],
+    ['apis/apps/v1', 'statefulsets'],
+    ['apis/apps/v1', 'deployments'],
+    ['apis/apps/v1', 'replicasets'],
+    ['apis/apps/v1', 'controllerrevisions'],
+    ['apis/batch/v1', 'jobs'],
+    ['apis/networking.k8s.io/v1', 'networkpolicies'],
+    ['apis/rbac.authorization.k8s.io/v1', 'roles'],
+    ['apis/rbac.authorization.k8s.io/v1', 'rolebindings'],
+    ['apis/policy/v1', 'poddisruptionbudgets'],
+  ] as const;
+  const found = await Promise.all(
+    collections.map(async ([prefix, plural]) =>
+      (await client.list<PodLike>(`/${prefix}/namespaces/${namespace}/${plural}`)).map(
+        (o) => `${plural}/${o.metadata.name}`,
+      ),
+    ),
+  );
+  return found.flat().sort();
+}
+
+interface StatsSummary {
+  node: { memory?: { workingSetBytes?: number; availableBytes?: number } };
+  pods: { podRef: { name: string; namespace: string }; memory?: { workingSetBytes?: number } }[];
+}
+
+const mebibytes = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
 function getFromHost(url: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -254,9 +276,16 @@ describe('the emr-network chart on the one-node cluster', () => {
   let kubeconfig = '';
   let down = false;
   const registrarPasswords = new Map<string, string>();
+  const measured: string[] = [];
+  const measure = (line: string): void => {
+    measured.push(line);
+    process.stdout.write(`[measure] ${line}\n`);
+  };
 
-  const kube = (args: string[]): string =>
+  const kube = (args: string[]): Promise<string> =>
     helm([...args, '--kubeconfig', kubeconfig, '--namespace', NAMESPACE]);
+  const podsOfTheChart = (): Promise<PodLike[]> =>
+    client.list<PodLike>(`/api/v1/namespaces/${NAMESPACE}/pods?labelSelector=${encodeURIComponent(PART_OF)}`);
 
   let test: TestCluster | undefined;
 
@@ -266,16 +295,20 @@ describe('the emr-network chart on the one-node cluster', () => {
   }, 10 * MINUTES);
 
   afterAll(async () => {
+    if (measured.length > 0) process.stdout.write(`[measure] summary:\n  ${measured.join('\n  ')}\n`);
     await removeTestCluster(test, down);
   }, 5 * MINUTES);
 
   it(
     'comes up with the images the chart uses',
     async () => {
+      const started = Date.now();
       await cluster.up({ importBuiltImages: false });
+      measure(`cluster up: ${seconds(Date.now() - started)}`);
       client = await cluster.client();
       kubeconfig = cluster.layout.kubeconfig;
       expect(existsSync(kubeconfig)).toBe(true);
+      const imagesStarted = Date.now();
       await cluster.images([
         'node',
         'fabric-ca',
@@ -285,19 +318,23 @@ describe('the emr-network chart on the one-node cluster', () => {
         'gateway',
         'operator',
       ]);
+      measure(`images (build or reuse, import into containerd): ${seconds(Date.now() - imagesStarted)}`);
     },
     15 * MINUTES,
   );
 
   it(
-    'installs the chart: every pod Ready after the registrar step, identities enrolled by the workloads',
+    'is installed by `helm install --wait` alone: registrar Job, every pod Ready, channel step as post-install hook',
     async () => {
       await cluster.apply([
         { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } },
         ...hostPathVolumes(join(root, 'volumes')),
         ...platformSecrets(registrarPasswords),
       ]);
-      kube([
+      const started = Date.now();
+      // Written by the install's and the watch's callbacks.
+      const progress: { installing: boolean; allReadyAt?: number } = { installing: true };
+      const install = kube([
         'install',
         RELEASE,
         join(REPO_ROOT, 'charts', 'emr-network'),
@@ -307,22 +344,48 @@ describe('the emr-network chart on the one-node cluster', () => {
         'imagePullPolicy=Never',
         '--set',
         `storage.className=${STORAGE_CLASS}`,
-      ]);
-      await cluster.apply([...bootstrapAccess(), bootstrapJob('emr-registrar', [])]);
-      await jobSucceeds(client, 'emr-registrar', 5 * MINUTES);
-      const pods = await waitFor(
-        `${PODS} pods of the chart Ready`,
-        async () => {
-          const list = await client.list<PodLike>(
-            `/api/v1/namespaces/${NAMESPACE}/pods?labelSelector=${encodeURIComponent(PART_OF)}`,
-          );
-          return list.length === PODS && list.every(isReady) ? list : undefined;
-        },
-        6 * MINUTES,
+        '--wait',
+        '--timeout',
+        '15m',
+      ]).finally(() => {
+        progress.installing = false;
+      });
+      // helm waits for every pod Ready, then runs the channel hook and waits for it: time both halves.
+      const watch = (async (): Promise<void> => {
+        while (progress.installing && progress.allReadyAt === undefined) {
+          const pods = await podsOfTheChart().catch(() => []);
+          if (pods.length === PODS && pods.every(isReady)) progress.allReadyAt = Date.now();
+          await sleep(1000);
+        }
+      })();
+      try {
+        await install;
+      } catch (error) {
+        process.stdout.write(`bootstrap logs:\n${await bootstrapLogs(client)}\n`);
+        throw error;
+      }
+      await watch;
+      const done = Date.now();
+      expect(progress.allReadyAt).toBeDefined();
+      const ready = progress.allReadyAt ?? done;
+      measure(`helm install → all ${PODS} pods Ready: ${seconds(ready - started)}`);
+      measure(
+        `channel step (post-install hook: all Ready → helm install returned): ${seconds(done - ready)}`,
       );
-      expect(pods).toHaveLength(PODS);
+      measure(`helm install --wait in all: ${seconds(done - started)}`);
+
+      const pods = await podsOfTheChart();
+      expect(pods.filter(isReady)).toHaveLength(PODS);
+      const registrar = await client.get<JobLike>(
+        `/apis/batch/v1/namespaces/${NAMESPACE}/jobs/${REGISTRAR_JOB}`,
+      );
+      expect(registrar?.status?.succeeded).toBe(1);
+      // The hook Job succeeded (helm returned) and was deleted by its hook-delete-policy.
+      expect(await client.get(`/apis/batch/v1/namespaces/${NAMESPACE}/jobs/${CHANNEL_JOB}`)).toBeUndefined();
+      const status = await kube(['status', RELEASE]);
+      expect(status).toContain('STATUS: deployed');
     },
-    12 * MINUTES,
+    20 * MINUTES,
   );
 
   it(
@@ -355,25 +418,39 @@ describe('the emr-network chart on the one-node cluster', () => {
   );
 
   it(
-    'creates the channel and commits the chaincode with the channel step as a Job',
+    'keeps orderer-0 an active consenter when its pod is recreated (credentials kept on its volume; helm test)',
     async () => {
-      await cluster.apply([bootstrapJob('emr-channel', ['channel'])]);
-      try {
-        await jobSucceeds(client, 'emr-channel', 8 * MINUTES);
-      } finally {
-        const [pod] = await client.list<PodLike>(
-          `/api/v1/namespaces/${NAMESPACE}/pods?labelSelector=${encodeURIComponent('job-name=emr-channel')}`,
-        );
-        if (pod) {
-          const log = await client.call(
-            'GET',
-            `/api/v1/namespaces/${NAMESPACE}/pods/${pod.metadata.name}/log`,
-          );
-          process.stdout.write(`emr-channel log:\n${log.body}\n`);
-        }
-      }
+      const podPath = `/api/v1/namespaces/${NAMESPACE}/pods/orderer-0`;
+      const before = await client.get<PodLike & { metadata: { uid: string } }>(podPath);
+      expect(before).toBeDefined();
+      await client.delete(podPath);
+      await waitFor(
+        'orderer-0 recreated and Ready',
+        async () => {
+          const pod = await client.get<PodLike & { metadata: { uid: string } }>(podPath);
+          return pod && pod.metadata.uid !== before?.metadata.uid && isReady(pod) ? true : undefined;
+        },
+        5 * MINUTES,
+        1000,
+      );
+      const enrollLog = (await client.call('GET', `${podPath}/log?container=enroll`)).body;
+      expect(enrollLog).toContain('reused the credentials of orderer-0');
+      // The chart's test Pod asks each orderer's channel participation API and exits non-zero unless every one
+      // is an active consenter: a consenter that came back with a new TLS certificate would be a follower or
+      // fail. (No --logs: helm deletes the succeeded Pod before it could read them.)
+      const output = await waitFor(
+        'helm test: every orderer an active consenter',
+        () => kube(['test', RELEASE, '--timeout', '3m']),
+        6 * MINUTES,
+        5000,
+      ).catch(async (error: unknown) => {
+        process.stdout.write(`bootstrap logs:\n${await bootstrapLogs(client)}\n`);
+        throw error;
+      });
+      process.stdout.write(`helm test:\n${output}\n`);
+      expect(output).toMatch(/TEST SUITE: +emr-bootstrap-check[\s\S]*Phase: +Succeeded/);
     },
-    10 * MINUTES,
+    12 * MINUTES,
   );
 
   it(
@@ -430,51 +507,98 @@ describe('the emr-network chart on the one-node cluster', () => {
       );
       expect({ status: admitted.status, body: admitted.body }).toMatchObject({ status: 201 });
       expect(JSON.parse(admitted.body)).toMatchObject({ org: 'Provider1MSP' });
+      await client.delete(`/api/v1/namespaces/${NAMESPACE}/services/gateway-provider1-nodeport`);
     },
     5 * MINUTES,
   );
 
   it(
-    "is uninstalled by helm: none of the chart's objects remain",
+    "reports the memory of the node and of the network's pods (kubelet stats summary)",
     async () => {
-      kube(['uninstall', RELEASE, '--wait', '--timeout', '3m']);
-      const remaining = await waitFor(
-        'pods gone',
-        async () => {
-          const pods = await client.list<PodLike>(`/api/v1/namespaces/${NAMESPACE}/pods`);
-          return pods.filter(
-            (p) =>
-              p.metadata.name !== '' &&
-              !p.metadata.name.startsWith('emr-registrar') &&
-              !p.metadata.name.startsWith('emr-channel'),
-          ).length === 0
-            ? true
-            : undefined;
-        },
-        3 * MINUTES,
+      const [node] = await client.list<PodLike>('/api/v1/nodes');
+      expect(node).toBeDefined();
+      const summary = await client.get<StatsSummary>(
+        `/api/v1/nodes/${node?.metadata.name ?? ''}/proxy/stats/summary`,
       );
-      expect(remaining).toBe(true);
-      for (const kind of ['statefulsets', 'deployments']) {
-        expect(
-          await client.list(`/apis/apps/v1/namespaces/${NAMESPACE}/${kind}?labelSelector=${PART_OF}`),
-        ).toEqual([]);
-      }
-      expect(await client.list(`/api/v1/namespaces/${NAMESPACE}/services?labelSelector=${PART_OF}`)).toEqual(
-        [],
+      const pods = (summary?.pods ?? [])
+        .filter((p) => p.podRef.namespace === NAMESPACE)
+        .map((p) => ({ name: p.podRef.name, bytes: p.memory?.workingSetBytes ?? 0 }))
+        .sort((a, b) => b.bytes - a.bytes);
+      const total = pods.reduce((sum, p) => sum + p.bytes, 0);
+      measure(
+        `memory of the network's ${pods.length} pods (working set): ${mebibytes(total)} — ` +
+          pods.map((p) => `${p.name} ${mebibytes(p.bytes)}`).join(', '),
       );
-      expect(
-        await client.list(
-          `/apis/networking.k8s.io/v1/namespaces/${NAMESPACE}/networkpolicies?labelSelector=${PART_OF}`,
-        ),
-      ).toEqual([]);
-      // The StatefulSets' claims stay by design (Kubernetes keeps volumeClaimTemplates' claims); the Deployments'
-      // claims are the chart's and go with it.
-      const claims = await client.list<PodLike>(`/api/v1/namespaces/${NAMESPACE}/persistentvolumeclaims`);
-      expect(claims.map((c) => c.metadata.name).sort()).toEqual(
-        CLAIMS.filter((c) => c.startsWith('data-')).sort(),
+      const nodeMemory = summary?.node.memory;
+      measure(
+        `node memory: working set ${mebibytes(nodeMemory?.workingSetBytes ?? 0)}, available ${mebibytes(nodeMemory?.availableBytes ?? 0)}`,
       );
+      expect(pods).toHaveLength(PODS);
+      expect(pods.every((p) => p.bytes > 0)).toBe(true);
     },
-    5 * MINUTES,
+    MINUTES,
+  );
+
+  it(
+    'is upgraded by helm with a changed pod template: a new registrar Job, every node back with its credentials',
+    async () => {
+      // IfNotPresent changes every pod template (the images are in the node already): a Job of the same name
+      // would fail to patch (immutable template); every StatefulSet and Deployment rolls its pods.
+      const started = Date.now();
+      await kube([
+        'upgrade',
+        RELEASE,
+        join(REPO_ROOT, 'charts', 'emr-network'),
+        '--reuse-values',
+        '--set',
+        'imagePullPolicy=IfNotPresent',
+        '--wait',
+        '--timeout',
+        '10m',
+      ]);
+      measure(`helm upgrade (every pod recreated) → all Ready: ${seconds(Date.now() - started)}`);
+      const jobs = await client.list<PodLike>(`/apis/batch/v1/namespaces/${NAMESPACE}/jobs`);
+      expect(jobs.map((j) => j.metadata.name)).toEqual(['emr-bootstrap-registrar-2']);
+      await jobSucceeds(client, 'emr-bootstrap-registrar-2', 3 * MINUTES);
+      for (const node of ['orderer-0', 'orderer-1', 'orderer-2', 'peer0-provider1-0', 'peer0-provider2-0']) {
+        const log = await client.call(
+          'GET',
+          `/api/v1/namespaces/${NAMESPACE}/pods/${node}/log?container=enroll`,
+        );
+        expect({ node, log: log.body }).toEqual({
+          node,
+          log: expect.stringContaining('reused the credentials'),
+        });
+      }
+      const output = await kube(['test', RELEASE, '--timeout', '3m']);
+      expect(output).toMatch(/Phase: +Succeeded/);
+    },
+    15 * MINUTES,
+  );
+
+  it(
+    "is uninstalled by helm: nothing of the chart remains but the StatefulSets' claims",
+    async () => {
+      await kube(['uninstall', RELEASE, '--wait', '--timeout', '3m']);
+      // What only the platform engineer and Kubernetes itself put there stays: their Secrets, the namespace's
+      // default ServiceAccount and root-CA ConfigMap, and the StatefulSets' claims (Kubernetes keeps claims of
+      // volumeClaimTemplates by design). The bootstrap's run-time objects go with the anchor they are owned by.
+      const expected = [
+        'configmaps/kube-root-ca.crt',
+        ...CLAIMS.filter((c) => c.startsWith('data-')).map((c) => `persistentvolumeclaims/${c}`),
+        ...PLATFORM_SECRETS.map((name) => `secrets/${name}`),
+        'serviceaccounts/default',
+      ].sort();
+      let remaining: string[];
+      const deadline = Date.now() + 3 * MINUTES;
+      do {
+        remaining = await everythingIn(client, NAMESPACE);
+        if (JSON.stringify(remaining) === JSON.stringify(expected)) break;
+        await sleep(2000);
+      } while (Date.now() < deadline);
+      expect(remaining).toEqual(expected);
+    },
+    8 * MINUTES,
   );
 
   it(

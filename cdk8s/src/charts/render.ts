@@ -2,13 +2,14 @@
  * The Helm charts' generated templates, rendered from the same TypeScript as everything else:
  * - charts/emr-operator/templates/crds/*.yaml from cdk8s/src/crds (behind `crds.install`);
  * - charts/emr-network/templates/<org>.yaml from the EmrNetwork construct, synthesized once with sentinel values
- *   that are then replaced by Helm expressions (namespace, cluster domain, images, pull policy, storage).
+ *   that are then replaced by Helm expressions (namespace, cluster domain, images, pull policy, storage), and
+ *   templates/bootstrap.yaml from its NetworkBootstrap (Helm hooks on, the registrar Job named per revision).
  * No YAML is copied by hand; a unit test fails when the files on disk differ from this rendering.
  */
 import { Chart, Size, Testing } from 'cdk8s';
 import { ImagePullPolicy } from 'cdk8s-plus-33';
 import { stringify } from 'yaml';
-import { ORG_LABEL } from '../conventions';
+import { LABELS, ORG_LABEL } from '../conventions';
 import { customResourceDefinitions } from '../crds';
 import { EmrNetwork } from '../emr-network';
 import type { ImageRef } from '../workload-options';
@@ -24,6 +25,8 @@ const CLUSTER_DOMAIN = 'helm-cluster-domain.invalid';
 const STORAGE_CLASS = 'emr-helm-storage-class';
 /** Distinct sizes (GiB: the PVC construct renders Gi, claim templates the size as given) replaced by each kind's value. */
 const STORAGE_SIZES = { ca: 1001, orderer: 1002, peer: 1003, gateway: 1004 } as const;
+/** Replaced by the release revision: the registrar Job's name changes with every upgrade. */
+const REVISION = 987654321;
 const IMAGE_KEYS = ['ca', 'orderer', 'peer', 'chaincode', 'gateway', 'tools'] as const;
 type ImageKey = (typeof IMAGE_KEYS)[number];
 
@@ -69,6 +72,7 @@ export function networkChartFiles(): Map<string, string> {
     managedBy: 'Helm',
     clusterDomain: CLUSTER_DOMAIN,
     images,
+    bootstrap: { helmHooks: true, revision: REVISION },
     storage: Object.fromEntries(
       Object.entries(STORAGE_SIZES).map(([kind, size]) => [
         kind,
@@ -78,7 +82,8 @@ export function networkChartFiles(): Map<string, string> {
   });
   const byOrg = new Map<string, unknown[]>();
   for (const object of Testing.synth(chart) as { metadata: { labels?: Record<string, string> } }[]) {
-    const org = object.metadata.labels?.[ORG_LABEL] ?? 'network';
+    const labels = object.metadata.labels;
+    const org = labels?.[ORG_LABEL] ?? labels?.[LABELS.component] ?? 'network';
     byOrg.set(org, [...(byOrg.get(org) ?? []), object]);
   }
   const files = new Map<string, string>();
@@ -121,9 +126,12 @@ function helmify(yaml: string, what: string): string {
       ].join('\n'),
     )
     .replace(/^( *)imagePullPolicy: IfNotPresent$/gm, '$1imagePullPolicy: {{ .Values.imagePullPolicy }}')
+    .replaceAll(`-${REVISION}`, '-{{ .Release.Revision }}')
     .replaceAll(NAMESPACE, '{{ .Release.Namespace }}')
     .replaceAll(CLUSTER_DOMAIN, '{{ .Values.clusterDomain }}');
-  const leftover = /helm\.invalid|helm-tag-|emr-helm-|helm-cluster-domain|storage: \S*100[1-4]/.exec(out);
+  const leftover = new RegExp(
+    `helm\\.invalid|helm-tag-|emr-helm-|helm-cluster-domain|storage: \\S*100[1-4]|${REVISION}`,
+  ).exec(out);
   if (leftover) {
     throw new Error(`${what}: sentinel "${leftover[0]}" was not replaced by a Helm expression`);
   }

@@ -11,7 +11,10 @@
  * 3. In each pod the init container generates the node's keys in memory, enrolls (enrollment certificate and a
  *    `tls`-profile certificate for the node's host names) and writes Fabric's MSP and TLS folders into
  *    memory-backed emptyDirs that the node mounts read-only. Private keys never leave the pod and are never
- *    stored in etcd; a restarted pod enrolls again.
+ *    stored in etcd.
+ * 4. A workload with a persistent volume of its own (orderers, peers) also keeps the enrolled folders there
+ *    ({@link ENROLL_ENV.storeDir}, private keys 0600) and reuses them while they are valid, chain to the CA and
+ *    name the same hosts: a recreated orderer keeps the TLS certificate Raft knows it by. Others enroll again.
  */
 import { MSP_PATHS, TLS_FILES } from '@emr/network';
 
@@ -27,6 +30,10 @@ export const ENROLL_ENV = {
   mspDir: 'EMR_MSP_DIR',
   tlsDir: 'EMR_TLS_DIR',
   timeoutSeconds: 'EMR_ENROLL_TIMEOUT_SECONDS',
+  /** Folder on the workload's own persistent volume where enrolled credentials are kept and reused. */
+  storeDir: 'EMR_CREDENTIAL_STORE_DIR',
+  /** Enroll again (new keys) once a stored certificate expires within this many days. */
+  renewBeforeDays: 'EMR_CREDENTIAL_RENEW_BEFORE_DAYS',
 } as const;
 
 /** Secret with the enrollment secrets of an org's identities, one key per enrollment ID. */
@@ -45,6 +52,9 @@ export const CA_TRUST_KEY = 'ca.pem';
 export const ENROLL_PATHS = {
   enrollmentSecrets: '/var/run/emr/enrollment',
   caTrust: '/var/run/emr/ca-trust',
+  /** The workload's persistent volume in the enroll container; the store is a folder in it. */
+  nodeData: '/var/lib/emr/node-data',
+  storeFolder: 'enrolled-credentials',
 } as const;
 
 /**

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CaError, newCaClient, writeLocalMsp, writeTlsFiles } from '@emr/network';
 import { ENROLL_ENV } from './contract';
+import { reuseStoredCredentials, storeCredentials } from './store';
 
 export interface EnrollSettings {
   readonly caUrl: string;
@@ -22,6 +23,10 @@ export interface EnrollSettings {
   readonly tlsDir?: string;
   /** How long to keep retrying while the CA is unreachable or the identity is not registered yet. */
   readonly timeoutMs: number;
+  /** Keep the enrolled folders here and reuse them while valid (./store.ts); enroll every time when undefined. */
+  readonly storeDir?: string;
+  /** Enroll again once a stored certificate expires within this window. @default 30 days */
+  readonly renewBeforeMs?: number;
 }
 
 export class EnrollConfigError extends Error {
@@ -50,6 +55,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): EnrollSettings {
     ...(optionalDir(ENROLL_ENV.mspDir) ? { mspDir: optionalDir(ENROLL_ENV.mspDir) } : {}),
     ...(optionalDir(ENROLL_ENV.tlsDir) ? { tlsDir: optionalDir(ENROLL_ENV.tlsDir) } : {}),
     timeoutMs: Number(env[ENROLL_ENV.timeoutSeconds] ?? 300) * 1000,
+    ...storeSettings(env),
   };
   if (settings.mspDir === undefined && settings.tlsDir === undefined) {
     throw new EnrollConfigError(
@@ -60,6 +66,17 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): EnrollSettings {
     throw new EnrollConfigError(`${ENROLL_ENV.tlsHosts} is empty: a TLS certificate needs host names`);
   }
   return settings;
+}
+
+/** Where enrolled credentials are kept across restarts (./store.ts), when the construct mounted a volume. */
+function storeSettings(env: NodeJS.ProcessEnv): Pick<EnrollSettings, 'storeDir' | 'renewBeforeMs'> {
+  const storeDir = env[ENROLL_ENV.storeDir];
+  if (!storeDir) return {};
+  const days = Number(env[ENROLL_ENV.renewBeforeDays] ?? 30);
+  if (!Number.isFinite(days) || days < 0) {
+    throw new EnrollConfigError(`${ENROLL_ENV.renewBeforeDays} must be a number of days ≥ 0`);
+  }
+  return { storeDir, renewBeforeMs: days * 24 * 3600 * 1000 };
 }
 
 /** Retried: the CA not up yet, or the identity not registered yet (the registrar runs concurrently). */
@@ -73,6 +90,15 @@ export async function enroll(settings: EnrollSettings, log: (line: string) => vo
   const deadline = Date.now() + settings.timeoutMs;
   for (let attempt = 1; ; attempt++) {
     try {
+      const caCertificate = await readFile(settings.caTrustFile, 'utf8');
+      if (settings.storeDir !== undefined) {
+        const reused = await reuseStoredCredentials(settings, caCertificate);
+        if (reused.reused) {
+          log(`reused the credentials of ${settings.enrollmentId} kept in ${settings.storeDir}`);
+          return;
+        }
+        log(`enrolling ${settings.enrollmentId}: ${reused.reason}`);
+      }
       await enrollOnce(settings);
       log(
         `enrolled ${settings.enrollmentId} (${settings.mspId}) at ${settings.caUrl}: ` +
@@ -108,4 +134,5 @@ async function enrollOnce(settings: EnrollSettings): Promise<void> {
     const identity = await ca.enroll({ ...request, profile: 'tls', hosts: settings.tlsHosts });
     await writeTlsFiles(settings.tlsDir, { identity, caCertificate });
   }
+  if (settings.storeDir !== undefined) await storeCredentials(settings);
 }

@@ -5,18 +5,17 @@
  * ordering org's CA), join the orderers (channel participation API) and the peers, install the chaincode-as-a-
  * service package the chart's chaincode servers run, approve, commit, and initialize both providers.
  *
- * Open design point: an orderer pod enrolls again when it is recreated, with a new key; Raft knows consenters by
- * their TLS certificate's public key, so a recreated orderer would no longer be a consenter. The orderers' TLS key
- * has to survive on their volume (or the consenter set be updated) before this is production-worthy.
+ * It may start before the network is up (a post-install hook of the chart without `--wait`): every call waits
+ * for the CA, orderer or peer it needs to answer. The consenters' TLS certificates stay valid across pod
+ * restarts because the workloads keep their enrolled credentials on their volumes (cdk8s/src/enroll).
  */
-import { X509Certificate } from 'node:crypto';
-import { connect } from 'node:tls';
 import {
   configtx,
   connectGateway,
   defaultNetworkModel,
   enrollIdentity,
   enrollRegistrar,
+  getOrdererChannel,
   initializeEmrProvider,
   joinOrdererToChannel,
   MUTUAL_TLS_CONNECTION,
@@ -26,10 +25,15 @@ import {
   packageChaincodeAsService,
   withRetry,
   type Identity,
+  type OrdererChannelInfo,
   type OrgEnrollment,
+  type RetryOptions,
 } from '@emr/network';
+import { presentedCertificate } from '../fabric/presented-certificate';
 import type { KubeClient } from '../kube/client';
 import { newKubeSecretStore } from '../kube/secret-store';
+import type { OwnerReference } from '../kube/types';
+import { bootstrapSecretStore } from './owner';
 import { fetchCaRoot, type BootstrapOrg } from './registrar';
 
 export interface ChannelStepOptions {
@@ -37,35 +41,27 @@ export interface ChannelStepOptions {
   readonly namespace: string;
   readonly orgs: readonly BootstrapOrg[];
   readonly clusterDomain?: string;
+  /** Owner of every object created (./owner.ts): the release's anchor. @default - none */
+  readonly owner?: OwnerReference;
   readonly log?: (line: string) => void;
+}
+
+/** Waits up to 10 minutes for a CA, orderer or peer that does not answer yet, saying why on each retry. */
+function untilItAnswers(what: string, log: (line: string) => void): RetryOptions {
+  return {
+    attempts: 120,
+    delayMs: 5000,
+    retryable: (error) => {
+      log(`${what}: ${error instanceof Error ? error.message : String(error)}; retrying in 5 s`);
+      return true;
+    },
+  };
 }
 
 interface Admin {
   readonly signing: Identity;
   readonly tls: Identity;
   readonly root: string;
-}
-
-/** The server certificate an endpoint presents, verified against `root`. */
-function presentedCertificate(host: string, port: number, root: string, client: Identity): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({
-      host,
-      port,
-      servername: host,
-      ca: root,
-      cert: client.certificate,
-      key: client.privateKey,
-      ALPNProtocols: ['h2'],
-    });
-    socket.setTimeout(10_000, () => socket.destroy(new Error(`${host}:${port}: timeout`)));
-    socket.once('secureConnect', () => {
-      const raw = socket.getPeerCertificate().raw;
-      socket.end();
-      resolve(new X509Certificate(raw).toString());
-    });
-    socket.once('error', reject);
-  });
 }
 
 async function enrollAdmins(
@@ -92,15 +88,23 @@ async function enrollAdmins(
   return admins;
 }
 
+/** The in-cluster DNS name of a Service of the namespace. */
+function serviceHost(options: ChannelStepOptions): (name: string) => string {
+  const domain = options.clusterDomain ?? 'cluster.local';
+  return (name) => `${name}.${options.namespace}.svc.${domain}`;
+}
+
 export async function runChannelStep(options: ChannelStepOptions): Promise<void> {
   const { client, namespace, orgs } = options;
-  const domain = options.clusterDomain ?? 'cluster.local';
   const log = options.log ?? (() => undefined);
   const model = defaultNetworkModel(orgs.length - 1);
-  const secrets = newKubeSecretStore(client, { namespace });
-  const svc = (name: string): string => `${name}.${namespace}.svc.${domain}`;
+  const secrets = bootstrapSecretStore(client, namespace, options.owner);
+  const svc = serviceHost(options);
 
-  const admins = await enrollAdmins(orgs, secrets, svc);
+  const admins = await withRetry(
+    () => enrollAdmins(orgs, secrets, svc),
+    untilItAnswers('admin enrollment', log),
+  );
   const admin = (name: string): Admin => {
     const found = admins.get(name);
     if (!found) throw new Error(`no admin for ${name}`);
@@ -114,7 +118,10 @@ export async function runChannelStep(options: ChannelStepOptions): Promise<void>
   const orderers = ordererOrg.nodes.map((node) => ({ name: node.id, host: `${node.id}.${svc('orderer')}` }));
   const consenters = [];
   for (const orderer of orderers) {
-    const certificate = await presentedCertificate(orderer.host, 7050, ordererAdmin.root, ordererAdmin.tls);
+    const certificate = await withRetry(
+      () => presentedCertificate(orderer.host, 7050, ordererAdmin.root, ordererAdmin.tls),
+      untilItAnswers(`${orderer.name} TLS certificate`, log),
+    );
     consenters.push({
       host: orderer.host,
       port: 7050,
@@ -143,14 +150,18 @@ export async function runChannelStep(options: ChannelStepOptions): Promise<void>
     })),
   });
   for (const orderer of orderers) {
-    const result = await joinOrdererToChannel(
-      {
-        adminUrl: `https://${orderer.host}:7053`,
-        tlsCaCertificate: ordererAdmin.root,
-        clientIdentity: ordererAdmin.tls,
-      },
-      model.channelId,
-      genesis,
+    const result = await withRetry(
+      () =>
+        joinOrdererToChannel(
+          {
+            adminUrl: `https://${orderer.host}:7053`,
+            tlsCaCertificate: ordererAdmin.root,
+            clientIdentity: ordererAdmin.tls,
+          },
+          model.channelId,
+          genesis,
+        ),
+      untilItAnswers(`${orderer.name} join`, log),
     );
     log(`${orderer.name}: ${result.outcome}`);
   }
@@ -167,7 +178,9 @@ export async function runChannelStep(options: ChannelStepOptions): Promise<void>
       const endpoint = { address: `${svc(peer.name)}:7051`, tlsCaCertificate: root };
       const peerAdmin = newPeerAdmin(endpoint, signing);
       try {
-        log(`${peer.name}: ${await withRetry(() => peerAdmin.joinChannel(genesis, model.channelId), retry)}`);
+        log(
+          `${peer.name}: ${await withRetry(() => peerAdmin.joinChannel(genesis, model.channelId), untilItAnswers(`${peer.name} join`, log))}`,
+        );
         log(`${peer.name}: ${await withRetry(() => peerAdmin.installChaincode(pkg), retry)}`);
       } finally {
         peerAdmin.close();
@@ -198,4 +211,50 @@ export async function runChannelStep(options: ChannelStepOptions): Promise<void>
     );
     log(`${org.mspId} initialized: ${result}`);
   }
+}
+
+export interface OrdererChannelState extends Pick<
+  OrdererChannelInfo,
+  'status' | 'consensusRelation' | 'height'
+> {
+  readonly orderer: string;
+}
+
+/**
+ * Each orderer's state in the channel, through its channel participation API with an ordering-org admin: what
+ * `helm test` checks (every orderer an active consenter — a recreated orderer that came back with a new TLS
+ * certificate would be a follower or fail).
+ */
+export async function ordererChannelStates(options: ChannelStepOptions): Promise<OrdererChannelState[]> {
+  const { client, namespace, orgs } = options;
+  const svc = serviceHost(options);
+  const ordererOrg = orgs[0];
+  if (!ordererOrg || ordererOrg.name !== 'orderer') throw new Error('the first org must be the ordering org');
+  const secrets = bootstrapSecretStore(client, namespace, options.owner);
+  const admin = (await enrollAdmins([ordererOrg], secrets, svc)).get(ordererOrg.name);
+  if (!admin) throw new Error('no ordering-org admin');
+  const channelId = defaultNetworkModel(orgs.length - 1).channelId;
+  const states: OrdererChannelState[] = [];
+  for (const node of ordererOrg.nodes) {
+    // Retried: a recreated orderer's DNS record may still name its old address for a few seconds.
+    const info = await withRetry(
+      () =>
+        getOrdererChannel(
+          {
+            adminUrl: `https://${node.id}.${svc('orderer')}:7053`,
+            tlsCaCertificate: admin.root,
+            clientIdentity: admin.tls,
+          },
+          channelId,
+        ),
+      { attempts: 12, delayMs: 5000, retryable: () => true },
+    );
+    states.push({
+      orderer: node.id,
+      status: info?.status ?? 'absent',
+      consensusRelation: info?.consensusRelation ?? 'none',
+      height: info?.height ?? 0,
+    });
+  }
+  return states;
 }

@@ -5,7 +5,7 @@
  * for each peer write the chaincode-as-a-service builder config (`peer0-<provider>-chaincode-builder`): the org's
  * chaincode server address, the CA root and a TLS client certificate and key of the peer.
  *
- * Runs as a Job in the namespace (./cli.ts; cluster/test/network-on-node.test.ts applies it), until the chart or
+ * Runs as a Job in the namespace (./cli.ts; the emr-network chart renders it from cdk8s/src/bootstrap.ts) until
  * the operator carries it. Idempotent: a rerun keeps existing secrets and registrations.
  */
 import { request } from 'node:https';
@@ -20,7 +20,8 @@ import { caTrustConfigMapName, CA_TRUST_KEY } from '@emr/cdk8s';
 import type { KubeClient } from '../kube/client';
 import { createOrMergePatch } from '../kube/resources';
 import { newKubeSecretStore } from '../kube/secret-store';
-import { CONFIG_MAPS, type KubeObject } from '../kube/types';
+import { CONFIG_MAPS, type KubeObject, type OwnerReference } from '../kube/types';
+import { BOOTSTRAP_LABELS } from './owner';
 
 export interface BootstrapNode {
   readonly id: string;
@@ -47,6 +48,8 @@ export interface RegistrarOptions {
   readonly namespace: string;
   /** Where this process reaches an org's CA (in the namespace: its Service; from the host: a NodePort). */
   readonly caUrl: (org: BootstrapOrg) => string;
+  /** Owner of every object created (./owner.ts): the release's anchor. @default - none */
+  readonly owner?: OwnerReference;
   readonly log?: (line: string) => void;
 }
 
@@ -119,7 +122,8 @@ export async function runRegistrar(orgs: readonly BootstrapOrg[], options: Regis
   const log = options.log ?? (() => undefined);
   const secrets = newKubeSecretStore(client, {
     namespace,
-    labels: { 'app.kubernetes.io/part-of': 'emr-network' },
+    labels: BOOTSTRAP_LABELS,
+    ...(options.owner ? { owner: options.owner } : {}),
   });
   for (const org of orgs) {
     const url = options.caUrl(org);
@@ -130,7 +134,8 @@ export async function runRegistrar(orgs: readonly BootstrapOrg[], options: Regis
       metadata: {
         name: caTrustConfigMapName(org.caName),
         namespace,
-        labels: { 'app.kubernetes.io/part-of': 'emr-network', 'emr-fabric.dev/org': org.name },
+        labels: { ...BOOTSTRAP_LABELS, 'emr-fabric.dev/org': org.name },
+        ...(options.owner ? { ownerReferences: [options.owner] } : {}),
       },
       data: { [CA_TRUST_KEY]: root },
     };
