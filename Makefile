@@ -49,7 +49,7 @@ test-integration: build tools ## Integration tests against real Fabric nodes
 test: build tools ## Lint, unit and integration tests; ends with "N passed, N failed"
 	@./scripts/test.sh
 
-bench: build tools ## Benchmarks on a devnet of their own (ports from 26000); table on stdout, JSON in .bench/
+bench: build tools ## Benchmarks on a devnet of their own (ports from 26000; BENCH=chaincode|onboarding picks); JSON in .bench/
 	@node bench/dist/main.js
 
 cluster-up: build tools ## Real one-node Kubernetes without Docker (root; state in .cluster/; idempotent)

@@ -53,31 +53,17 @@ build_and_load() {
 gateway_node_ports() {
   local port=30443
   for provider in provider1 provider2; do
-    kubectl --context "kind-$cluster" -n emr apply -f - >/dev/null <<YAML
+    kubectl --context "kind-$cluster" -n "emr-$provider" apply -f - >/dev/null <<YAML
 apiVersion: v1
 kind: Service
 metadata:
   name: gateway-$provider-nodeport
-  labels: { app.kubernetes.io/part-of: emr-network }
 spec:
   type: NodePort
   selector: { app.kubernetes.io/name: emr-gateway, app.kubernetes.io/instance: gateway-$provider }
   ports: [{ name: https, port: 8443, targetPort: 8443, nodePort: $port }]
 YAML
     port=$((port + 1))
-  done
-}
-
-# Random secrets the workloads reference (never part of any chart's values): each CA's registrar password and
-# each gateway's keys. Idempotent: existing Secrets are kept.
-ensure_secrets() { # NAMESPACE ORG...
-  local namespace=$1 org
-  shift
-  for org in "$@"; do
-    create_secret "$namespace" "ca-$org-registrar" "secret=$(openssl rand -hex 16)"
-    [[ "$org" == orderer ]] && continue
-    create_secret "$namespace" "gateway-$org-keys" \
-      "jwt-key=$(openssl rand -hex 32)" "key-encryption-key=$(openssl rand -base64 32)"
   done
 }
 
@@ -89,18 +75,18 @@ create_secret() { # NAMESPACE NAME KEY=VALUE...
     kubectl --context "kind-$cluster" -n "$namespace" create secret generic "$name" "${literals[@]}" >/dev/null
 }
 
-ensure_namespace() { # NAME
-  kubectl --context "kind-$cluster" create namespace "$1" --dry-run=client -o yaml |
-    kubectl --context "kind-$cluster" label --local -f - -o yaml pod-security.kubernetes.io/enforce=restricted |
-    kubectl --context "kind-$cluster" apply -f - >/dev/null
-}
-
-example_providers() {
-  for provider in provider3 provider4; do
-    ensure_namespace "$provider"
-    ensure_secrets "$provider" "$provider"
+# One example file of charts/emr-operator/examples (the files cluster/test/operator-on-node.test.ts applies): its
+# namespaces, then a random CA registrar password per namespace (never part of any resource; kept when it
+# exists), then the resources. The operator generates the gateways' keys.
+apply_example() { # FILE
+  local file="$root/charts/emr-operator/examples/$1" namespace
+  # Only the example's Namespaces carry the Pod Security label: they come first.
+  for namespace in $(kubectl --context "kind-$cluster" apply -f "$file" \
+    -l pod-security.kubernetes.io/enforce=restricted -o name); do
+    namespace=${namespace#namespace/}
+    create_secret "$namespace" "ca-${namespace#emr-}-registrar" "secret=$(openssl rand -hex 16)"
   done
-  kubectl --context "kind-$cluster" apply -f "$root/charts/emr-operator/examples/medicalproviders.yaml"
+  kubectl --context "kind-$cluster" apply -f "$file"
 }
 
 up() {
@@ -111,17 +97,29 @@ up() {
     kind create cluster --config "$root/kind-config.yaml" --wait 120s
   fi
   build_and_load
-  say "install the operator (namespace emr-system)"
+  say "install the operator (namespace emr-system), with the images loaded above for the workloads it runs"
   "$helm" upgrade --install emr-operator "$root/charts/emr-operator" --kube-context "kind-$cluster" \
-    --namespace emr-system --create-namespace --set image.repository=localhost/emr/operator
-  say "install the bootstrap network (namespace emr)"
-  ensure_namespace emr
-  ensure_secrets emr orderer provider1 provider2
-  "$helm" upgrade --install emr "$root/charts/emr-network" --kube-context "kind-$cluster" --namespace emr \
-    --values "$root/charts/emr-network/values-local-images.yaml"
+    --namespace emr-system --create-namespace --set image.repository=localhost/emr/operator \
+    --set-json "workloadImages=$(workload_images)" --set workloadPullPolicy=IfNotPresent --wait
+  say "apply the example network: EmrNetwork emr and its founders provider1, provider2"
+  apply_example emr-network.yaml
+  kubectl --context "kind-$cluster" -n emr-provider1 wait --for=condition=Ready mp/provider1 --timeout=15m
+  kubectl --context "kind-$cluster" -n emr-provider2 wait --for=condition=Ready mp/provider2 --timeout=5m
   gateway_node_ports
-  example_providers
-  say "done: kubectl --context kind-$cluster get medicalproviders -A   (gateways: https://127.0.0.1:8443, :8444)"
+  say "apply provider3: the founders sign the channel update that admits it"
+  apply_example provider3.yaml
+  say "done: kubectl --context kind-$cluster get emrnetworks,medicalproviders -A -w   (gateways of provider1 and provider2: https://127.0.0.1:8443, :8444)"
+}
+
+# The project's images for the operator's workloads (the same references as charts/emr-network/values-local-images.yaml).
+workload_images() {
+  local ca='{"repository":"localhost/emr/fabric-ca","tag":"1.5.21"}'
+  printf '{"ca":%s,"orderer":%s,"peer":%s,"chaincode":%s,"gateway":%s,"tools":%s}' "$ca" \
+    '{"repository":"localhost/emr/fabric-orderer","tag":"3.1.1"}' \
+    '{"repository":"localhost/emr/fabric-peer","tag":"3.1.1"}' \
+    '{"repository":"localhost/emr/chaincode","tag":"0.1.0"}' \
+    '{"repository":"localhost/emr/gateway","tag":"0.1.0"}' \
+    '{"repository":"localhost/emr/operator","tag":"0.1.0"}'
 }
 
 down() {

@@ -58,6 +58,8 @@ export interface MedicalProviderOrgProps extends WorkloadOptions {
     readonly enabled?: boolean;
     readonly ingress?: GatewayIngressOptions;
     readonly httpRoute?: GatewayHttpRouteOptions;
+    /** Secret with the keys `jwt-key` and `key-encryption-key`. @default `gateway-<org>-keys` */
+    readonly keysSecret?: string;
   };
 }
 
@@ -169,6 +171,14 @@ export class MedicalProviderOrg extends Construct {
         storage: storage.gateway,
         ingress: props.gateway.ingress,
         httpRoute: props.gateway.httpRoute,
+        ...(props.gateway.keysSecret
+          ? {
+              keys: {
+                jwtKey: { name: props.gateway.keysSecret, key: 'jwt-key' },
+                keyEncryptionKey: { name: props.gateway.keysSecret, key: 'key-encryption-key' },
+              },
+            }
+          : {}),
       });
     }
   }

@@ -164,10 +164,8 @@ describe('emr-operator chart', () => {
     expect(objects.filter((o) => o.kind === 'CustomResourceDefinition')).toEqual([]);
     const roles = objects.filter((o) => o.kind === 'Role' && JSON.stringify(o).includes('"secrets"'));
     expect(roles.map((r) => r.metadata.namespace).sort()).toEqual(['provider3', 'provider4']);
-    const clusterRoles = objects.filter((o) => o.kind === 'ClusterRole');
-    expect(clusterRoles.map((r) => r['rules'])).toEqual([
-      [{ apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'list', 'watch'] }],
-    ]);
+    // Nothing cluster-wide: the operator's rules are all namespaced (operator/test/rbac.test.ts runs it with them).
+    expect(objects.filter((o) => o.kind === 'ClusterRole' || o.kind === 'ClusterRoleBinding')).toEqual([]);
     expect(await dryRunAll(objects)).toEqual([]);
   });
 
@@ -252,7 +250,11 @@ describe('emr-network chart', () => {
 
   test('renders exactly the objects the constructs synthesize (default values)', async () => {
     const rendered = await template('emr', 'emr-network', 'emr-bootstrap');
-    const synthesized = synthNetwork({ namespace: 'emr-bootstrap', managedBy: 'Helm' });
+    const synthesized = synthNetwork({
+      namespace: 'emr-bootstrap',
+      managedBy: 'Helm',
+      bootstrap: { helmHooks: true },
+    });
     expect(rendered.length).toBe(synthesized.length);
     expect(comparable(rendered)).toEqual(comparable(synthesized));
     expect(rendered.every((o) => o.metadata.labels?.['helm.sh/chart'] === 'emr-network-0.1.0')).toBe(true);
@@ -274,6 +276,7 @@ describe('emr-network chart', () => {
     const synthesized = synthNetwork({
       namespace: 'emr-custom',
       managedBy: 'Helm',
+      bootstrap: { helmHooks: true },
       imagePullPolicy: ImagePullPolicy.NEVER,
       clusterDomain: 'corp.internal',
       images: {
@@ -288,6 +291,57 @@ describe('emr-network chart', () => {
       },
     });
     expect(comparable(rendered)).toEqual(comparable(synthesized));
+  });
+
+  test("the bootstrap's RBAC, applied for real, reaches the network's own objects by name and nothing else", async () => {
+    const objects = await template('emr', 'emr-network', 'emr-rbac');
+    await createNamespaces(server, discovery, objects);
+    const failures: string[] = [];
+    for (const object of objects.filter((o) => ['ServiceAccount', 'Role', 'RoleBinding'].includes(o.kind))) {
+      const result = await apply(server, discovery, object, { dryRun: false });
+      if (!result.ok) failures.push(describeFailure(result));
+    }
+    expect(failures).toEqual([]);
+    const can = async (
+      verb: string,
+      resource: string,
+      name = '',
+      namespace = 'emr-rbac',
+    ): Promise<boolean> => {
+      const res = await server.request('POST', '/apis/authorization.k8s.io/v1/subjectaccessreviews', {
+        apiVersion: 'authorization.k8s.io/v1',
+        kind: 'SubjectAccessReview',
+        spec: {
+          user: 'system:serviceaccount:emr-rbac:emr-bootstrap',
+          groups: ['system:serviceaccounts', 'system:serviceaccounts:emr-rbac', 'system:authenticated'],
+          resourceAttributes: { namespace, verb, resource, name },
+        },
+      });
+      return (res.body as { status: { allowed: boolean } }).status.allowed;
+    };
+    expect({
+      'get the provider1 registrar password': await can('get', 'secrets', 'ca-provider1-registrar'),
+      'patch provider2-enrollments': await can('patch', 'secrets', 'provider2-enrollments'),
+      'create a builder config': await can('create', 'secrets'),
+      'patch the orderer trust ConfigMap': await can('patch', 'configmaps', 'ca-orderer-trust'),
+      'get the anchor': await can('get', 'configmaps', 'emr-bootstrap'),
+      "get the gateway's keys": await can('get', 'secrets', 'gateway-provider1-keys'),
+      'list secrets': await can('list', 'secrets'),
+      'delete an enrollment Secret': await can('delete', 'secrets', 'provider1-enrollments'),
+      'get a registrar password elsewhere': await can('get', 'secrets', 'ca-provider1-registrar', 'default'),
+      'create pods': await can('create', 'pods'),
+    }).toEqual({
+      'get the provider1 registrar password': true,
+      'patch provider2-enrollments': true,
+      'create a builder config': true,
+      'patch the orderer trust ConfigMap': true,
+      'get the anchor': true,
+      "get the gateway's keys": false,
+      'list secrets': false,
+      'delete an enrollment Secret': false,
+      'get a registrar password elsewhere': false,
+      'create pods': false,
+    });
   });
 
   test('every rendered object passes a server-side dry run in a restricted namespace', async () => {

@@ -241,7 +241,11 @@ describe('EmrNetwork', () => {
     apiVersion: `${EMR_NETWORK.group}/${EMR_NETWORK.version}`,
     kind: EMR_NETWORK.kind,
     metadata: { name: 'emr', namespace: NS },
-    spec: { ordererOrg: { caRegistrarSecretRef: { name: 'ca-orderer-registrar' } }, ...spec },
+    spec: {
+      ordererOrg: { caRegistrarSecretRef: { name: 'ca-orderer-registrar' } },
+      foundingMembers: ['Provider1MSP', 'Provider2MSP'],
+      ...spec,
+    },
   });
 
   test('accepts a network and defaults channel, orderers and policy', async () => {
@@ -259,19 +263,30 @@ describe('EmrNetwork', () => {
     const res = await apply(server, discovery, network({ orderers: { replicas: 4 } }));
     expect((res.body as { message: string }).message).toContain('orderers.replicas must be odd for Raft');
   });
+
+  test('refuses a network without founding members, and names the field', async () => {
+    const res = await apply(server, discovery, network({ foundingMembers: [] }));
+    expect(res.ok).toBe(false);
+    expect((res.body as { message: string }).message).toContain('spec.foundingMembers');
+  });
 });
 
-test("the chart's example resources (what `make kind-up` applies) are valid", async () => {
-  const file = resolve(__dirname, '..', '..', 'charts', 'emr-operator', 'examples', 'medicalproviders.yaml');
-  const examples = parseAllDocuments(await readFile(file, 'utf8')).map((d) => d.toJS() as KubeObject);
-  expect(examples.map((e) => `${e.kind}/${e.metadata.namespace ?? ''}/${e.metadata.name}`)).toEqual([
-    'EmrNetwork/emr/emr',
-    'MedicalProvider/provider3/provider3',
-    'MedicalProvider/provider4/provider4',
+test("the chart's example resources (what `make kind-up` and the operator-on-node test apply) are valid", async () => {
+  const examples: KubeObject[] = [];
+  for (const name of ['emr-network.yaml', 'provider3.yaml']) {
+    const file = resolve(__dirname, '..', '..', 'charts', 'emr-operator', 'examples', name);
+    examples.push(...parseAllDocuments(await readFile(file, 'utf8')).map((d) => d.toJS() as KubeObject));
+  }
+  const custom = examples.filter((e) => e.kind !== 'Namespace');
+  expect(custom.map((e) => `${e.kind}/${e.metadata.namespace ?? ''}/${e.metadata.name}`)).toEqual([
+    'EmrNetwork/emr-orderer/emr',
+    'MedicalProvider/emr-provider1/provider1',
+    'MedicalProvider/emr-provider2/provider2',
+    'MedicalProvider/emr-provider3/provider3',
   ]);
-  await createNamespaces(server, discovery, examples);
+  await createNamespaces(server, discovery, custom);
   const failures = [];
-  for (const example of examples) {
+  for (const example of custom) {
     const result = await apply(server, discovery, example);
     if (!result.ok) failures.push(describeFailure(result));
   }

@@ -24,7 +24,24 @@ describe('settingsFromEnv', () => {
       logLevel: 'debug',
       runtime: 'kubernetes',
       devnetDir: undefined,
+      workloadImages: {},
+      workloadPullPolicy: undefined,
     });
+  });
+
+  it('reads the workload images and pull policy of the chart', () => {
+    const settings = settingsFromEnv({
+      EMR_OPERATOR_WORKLOAD_IMAGES: JSON.stringify({
+        peer: { repository: 'localhost/emr/fabric-peer', tag: '3.1.1' },
+        tools: { repository: 'localhost/emr/operator', tag: '0.1.0' },
+      }),
+      EMR_OPERATOR_WORKLOAD_PULL_POLICY: 'Never',
+    });
+    expect(settings.workloadImages).toEqual({
+      peer: { repository: 'localhost/emr/fabric-peer', tag: '3.1.1' },
+      tools: { repository: 'localhost/emr/operator', tag: '0.1.0' },
+    });
+    expect(settings.workloadPullPolicy).toBe('Never');
   });
 
   it('treats metrics port 0 as no metrics server (the chart with metrics.enabled false)', () => {
@@ -36,6 +53,10 @@ describe('settingsFromEnv', () => {
     ['EMR_OPERATOR_LEADER_ELECTION', 'yes', 'EMR_OPERATOR_LEADER_ELECTION must be true or false'],
     ['EMR_OPERATOR_LOG_LEVEL', 'loud', 'EMR_OPERATOR_LOG_LEVEL must be debug, info, warn or error'],
     ['EMR_OPERATOR_RUNTIME', 'docker', 'EMR_OPERATOR_RUNTIME must be kubernetes or devnet'],
+    ['EMR_OPERATOR_WORKLOAD_IMAGES', '{peer:', 'EMR_OPERATOR_WORKLOAD_IMAGES must be JSON'],
+    ['EMR_OPERATOR_WORKLOAD_IMAGES', '{"couch":{"repository":"c","tag":"1"}}', 'unknown image kind "couch"'],
+    ['EMR_OPERATOR_WORKLOAD_IMAGES', '{"peer":{"repository":"p"}}', 'needs a non-empty repository and tag'],
+    ['EMR_OPERATOR_WORKLOAD_PULL_POLICY', 'Sometimes', 'must be Always, IfNotPresent or Never'],
   ])('rejects %s=%s with one sentence', (name, value, message) => {
     expect(() => settingsFromEnv({ [name]: value })).toThrow(SettingsError);
     expect(() => settingsFromEnv({ [name]: value })).toThrow(message);

@@ -22,7 +22,19 @@ export interface OperatorSettings {
   readonly runtime: 'kubernetes' | 'devnet';
   /** State folder of the devnet, for runtime devnet. */
   readonly devnetDir: string | undefined;
+  /** Images of the workloads the operator runs where a resource names none (runtime kubernetes). */
+  readonly workloadImages: WorkloadImages;
+  /** Pull policy of those workloads; undefined: the constructs' default. */
+  readonly workloadPullPolicy: PullPolicy | undefined;
 }
+
+export type PullPolicy = 'Always' | 'IfNotPresent' | 'Never';
+const PULL_POLICIES: readonly string[] = ['Always', 'IfNotPresent', 'Never'];
+
+export const WORKLOAD_IMAGE_KINDS = ['ca', 'orderer', 'peer', 'chaincode', 'gateway', 'tools'] as const;
+export type WorkloadImages = Partial<
+  Record<(typeof WORKLOAD_IMAGE_KINDS)[number], { readonly repository: string; readonly tag: string }>
+>;
 
 export class SettingsError extends Error {
   override readonly name = 'SettingsError';
@@ -46,6 +58,52 @@ function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean 
   if (raw === 'true') return true;
   if (raw === 'false') return false;
   throw new SettingsError(`${PREFIX}${name} must be true or false, not "${raw}"`);
+}
+
+/**
+ * `EMR_OPERATOR_WORKLOAD_IMAGES`: JSON `{ "peer": { "repository": "…", "tag": "…" }, … }` (the chart's
+ * `workloadImages`), for registries of one's own or images imported into the node.
+ */
+function workloadImages(raw: string | undefined): WorkloadImages {
+  const name = `${PREFIX}WORKLOAD_IMAGES`;
+  const text = (raw ?? '').trim();
+  if (text === '' || text === '{}' || text === 'null') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new SettingsError(`${name} must be JSON, e.g. {"peer":{"repository":"…","tag":"…"}}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new SettingsError(`${name} must be a JSON object of images by kind`);
+  }
+  return Object.fromEntries(
+    Object.entries(parsed).map(([kind, value]) => [kind, workloadImage(name, kind, value)]),
+  );
+}
+
+function workloadImage(name: string, kind: string, value: unknown): { repository: string; tag: string } {
+  if (!(WORKLOAD_IMAGE_KINDS as readonly string[]).includes(kind)) {
+    throw new SettingsError(
+      `${name}: unknown image kind "${kind}" (one of ${WORKLOAD_IMAGE_KINDS.join(', ')})`,
+    );
+  }
+  const { repository, tag } = (value ?? {}) as { repository?: unknown; tag?: unknown };
+  if (typeof repository !== 'string' || typeof tag !== 'string' || repository === '' || tag === '') {
+    throw new SettingsError(`${name}: image "${kind}" needs a non-empty repository and tag`);
+  }
+  return { repository, tag };
+}
+
+function pullPolicy(env: NodeJS.ProcessEnv): PullPolicy | undefined {
+  const raw = env[`${PREFIX}WORKLOAD_PULL_POLICY`] ?? '';
+  if (raw === '') return undefined;
+  if (!PULL_POLICIES.includes(raw)) {
+    throw new SettingsError(
+      `${PREFIX}WORKLOAD_PULL_POLICY must be Always, IfNotPresent or Never, not "${raw}"`,
+    );
+  }
+  return raw as PullPolicy;
 }
 
 export function settingsFromEnv(env: NodeJS.ProcessEnv): OperatorSettings {
@@ -73,5 +131,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): OperatorSettings {
     logLevel,
     runtime,
     devnetDir: env['EMR_DEVNET_DIR'],
+    workloadImages: workloadImages(env[`${PREFIX}WORKLOAD_IMAGES`]),
+    workloadPullPolicy: pullPolicy(env),
   };
 }

@@ -15,10 +15,15 @@ async function main(): Promise<void> {
   const settings = settingsFromEnv(process.env);
   const logger = newLogger(settings.logLevel).child({ component: 'emr-operator', pod: settings.podName });
   const client = newKubeClient(loadKubeConfig());
+  const { orderer, ...providerImages } = settings.workloadImages;
+  const workloadOptions = {
+    images: providerImages,
+    ...(settings.workloadPullPolicy ? { imagePullPolicy: settings.workloadPullPolicy } : {}),
+  };
   const runtime =
     settings.runtime === 'devnet'
       ? newDevnetRuntime(devnetRuntimeOptions(settings.devnetDir))
-      : newKubernetesRuntime({ client, logger });
+      : newKubernetesRuntime({ client, logger, ...workloadOptions });
   const operator = new Operator({
     client,
     runtime,
@@ -29,6 +34,19 @@ async function main(): Promise<void> {
       ? { leaderElection: { namespace: settings.namespace, name: settings.leaseName } }
       : {}),
     healthPort: settings.healthPort,
+    // On Kubernetes the operator also runs each EmrNetwork's ordering service and creates its channel.
+    ...(settings.runtime === 'kubernetes'
+      ? {
+          networks: {
+            ...workloadOptions,
+            images: {
+              ...(providerImages.ca ? { ca: providerImages.ca } : {}),
+              ...(orderer ? { orderer } : {}),
+              ...(providerImages.tools ? { tools: providerImages.tools } : {}),
+            },
+          },
+        }
+      : {}),
     ...(settings.metricsPort === undefined ? {} : { metricsPort: settings.metricsPort }),
     onLostLeadership: () => {
       logger.error('lost leadership; exiting so that a new election starts');

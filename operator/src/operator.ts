@@ -3,8 +3,9 @@
  * controller (informers → work queue → reconciler). Everything Kubernetes- or Fabric-specific is injected, so tests
  * run the same assembly against a test API server and devnet.
  */
+import type { EmrNetwork } from './api/emr-network';
 import { objectKey, type MedicalProvider } from './api/medical-provider';
-import { MEDICAL_PROVIDERS } from './api/resources';
+import { EMR_NETWORKS, MEDICAL_PROVIDERS } from './api/resources';
 import type { BackoffPolicy } from './controller/backoff';
 import { Controller } from './controller/controller';
 import { serveHttp, type RunningServer } from './controller/http-server';
@@ -16,12 +17,15 @@ import type { KubeClient } from './kube/client';
 import { newEventRecorder, type EventRecorder } from './kube/events';
 import type { KubeObject } from './kube/types';
 import type { Logger } from './logger';
+import { NetworkReconciler } from './network/reconciler';
+import type { OrderingRenderOptions } from './network/render';
 import { newKubeMemberDirectory, newKubeNetworkResolver } from './provider/kube-directory';
 import { ProviderReconciler } from './provider/reconciler';
 import type { Step } from './provider/steps';
 import type { RuntimeFactory } from './runtime/types';
 
 export const CONTROLLER_NAME = 'medicalprovider';
+export const NETWORK_CONTROLLER_NAME = 'emrnetwork';
 
 /**
  * Whether a modification is one the provider's own reconcile must see: a new generation (spec), deletion,
@@ -40,6 +44,12 @@ export function specOrMetadataChanged(
     JSON.stringify(a.finalizers ?? []) !== JSON.stringify(b.finalizers ?? []) ||
     JSON.stringify(a.annotations ?? {}) !== JSON.stringify(b.annotations ?? {})
   );
+}
+
+/** The work-queue key of the EmrNetwork a provider references. */
+function networkKey(provider: MedicalProvider | undefined): string | undefined {
+  const network = provider?.spec.network;
+  return network ? `${network.namespace}/${network.name}` : undefined;
 }
 
 export interface OperatorOptions {
@@ -69,6 +79,11 @@ export interface OperatorOptions {
   /** Default 2. */
   readonly workers?: number;
   readonly backoff?: BackoffPolicy;
+  /**
+   * Reconcile EmrNetworks too: run their ordering org and create their channel (the Kubernetes runtime). Without
+   * it the operator only reads them (devnet's ordering service and channel exist already).
+   */
+  readonly networks?: OrderingRenderOptions;
   /** Replaces the onboarding steps (tests of the controller itself). */
   readonly steps?: readonly Step[];
   /** Replaces the event recorder (never needed outside tests). */
@@ -83,6 +98,7 @@ export class Operator {
   readonly #abort = new AbortController();
   readonly #servers: RunningServer[] = [];
   #controller: Controller | undefined;
+  #networkController: Controller | undefined;
   #informers: Informer<MedicalProvider>[] = [];
   #elector: LeaderElector | undefined;
   #election: Promise<unknown> | undefined;
@@ -110,11 +126,13 @@ export class Operator {
   ready(): boolean {
     if (this.#stopped) return false;
     if (!this.leading) return this.#elector !== undefined;
-    return this.#controller?.synced ?? false;
+    return (this.#controller?.synced ?? false) && (this.#networkController?.synced ?? true);
   }
 
   healthy(): boolean {
-    return !this.#stopped && (this.#controller?.healthy() ?? true);
+    return (
+      !this.#stopped && (this.#controller?.healthy() ?? true) && (this.#networkController?.healthy() ?? true)
+    );
   }
 
   /** Serves probes and metrics, then campaigns (or, without election, starts the controller at once). */
@@ -176,6 +194,12 @@ export class Operator {
       ...(this.#options.backoff ? { policy: this.#options.backoff } : {}),
     });
     const namespaces = this.#options.namespaces?.length ? this.#options.namespaces : [undefined];
+    const networkQueue = this.#options.networks
+      ? new WorkQueue({
+          hooks: this.metrics.workQueueHooks(NETWORK_CONTROLLER_NAME),
+          ...(this.#options.backoff ? { policy: this.#options.backoff } : {}),
+        })
+      : undefined;
     this.#informers = namespaces.map(
       (namespace) =>
         new Informer<MedicalProvider>({
@@ -185,15 +209,7 @@ export class Operator {
           resyncMs: this.#options.resyncMs ?? 10 * 60_000,
           logger,
           onChange: (event, key, object, previous) => {
-            if (event !== 'modified' || specOrMetadataChanged(object, previous)) queue.add(key);
-            // An approval or a member's progress may unblock providers waiting for consent: look at them again.
-            if (event === 'modified' || event === 'added') {
-              for (const other of this.#cachedProviders()) {
-                const otherKey = objectKey(other);
-                const waiting = ['AwaitingApproval', 'Failed'].includes(other.status?.phase ?? '');
-                if (waiting && otherKey !== key) queue.add(otherKey);
-              }
-            }
+            this.#onProviderChange({ queue, networkQueue }, { event, key, object, previous });
           },
         }),
     );
@@ -217,6 +233,69 @@ export class Operator {
       workers: this.#options.workers ?? 2,
     });
     await this.#controller.start(this.#abort.signal);
+    if (networkQueue && this.#options.networks) {
+      await this.#startNetworkController(networkQueue, this.#options.networks, events, namespaces);
+    }
+  }
+
+  async #startNetworkController(
+    queue: WorkQueue,
+    render: OrderingRenderOptions,
+    events: EventRecorder,
+    namespaces: readonly (string | undefined)[],
+  ): Promise<void> {
+    const { client, logger } = this.#options;
+    const informers = namespaces.map(
+      (namespace) =>
+        new Informer<EmrNetwork>({
+          client,
+          type: EMR_NETWORKS,
+          ...(namespace === undefined ? {} : { namespace }),
+          resyncMs: this.#options.resyncMs ?? 10 * 60_000,
+          logger,
+          onChange: (event, key, object, previous) => {
+            if (event !== 'modified' || specOrMetadataChanged(object, previous)) queue.add(key);
+          },
+        }),
+    );
+    this.#networkController = new Controller({
+      name: NETWORK_CONTROLLER_NAME,
+      reconciler: new NetworkReconciler({
+        ...render,
+        client,
+        events,
+        logger: logger.child({ controller: NETWORK_CONTROLLER_NAME }),
+        providers: () => this.#cachedProviders(),
+      }),
+      queue,
+      informers,
+      metrics: this.metrics,
+      logger,
+      workers: 1,
+    });
+    await this.#networkController.start(this.#abort.signal);
+  }
+
+  /** What a change of a MedicalProvider makes the controllers look at again. */
+  #onProviderChange(
+    queues: { readonly queue: WorkQueue; readonly networkQueue: WorkQueue | undefined },
+    change: { event: string; key: string; object?: KubeObject; previous?: KubeObject },
+  ): void {
+    const { event, key, object, previous } = change;
+    if (event !== 'modified' || specOrMetadataChanged(object, previous)) queues.queue.add(key);
+    // A founder's progress (its admin enrolled) may let its network create the channel.
+    const network = networkKey((object ?? previous) as MedicalProvider | undefined);
+    if (network !== undefined) queues.networkQueue?.add(network);
+    // An approval or a member's progress may unblock providers waiting for consent: look at them again.
+    if (event === 'modified' || event === 'added') this.#requeueWaiting(queues.queue, key);
+  }
+
+  #requeueWaiting(queue: WorkQueue, changed: string): void {
+    for (const other of this.#cachedProviders()) {
+      const otherKey = objectKey(other);
+      const waiting = ['AwaitingApproval', 'Failed'].includes(other.status?.phase ?? '');
+      if (waiting && otherKey !== changed) queue.add(otherKey);
+    }
   }
 
   #cachedProviders(): MedicalProvider[] {
@@ -224,8 +303,11 @@ export class Operator {
   }
 
   async #stopController(): Promise<void> {
-    const controller = this.#controller;
+    const controllers = [this.#controller, this.#networkController].filter(
+      (controller): controller is Controller => controller !== undefined,
+    );
     this.#controller = undefined;
-    await controller?.stop();
+    this.#networkController = undefined;
+    await Promise.all(controllers.map((controller) => controller.stop()));
   }
 }

@@ -1,6 +1,8 @@
 import { API_GROUP } from '../conventions';
 import { arr, conditions, image, int, obj, quantity, rule, secretKeyRef, str, type Schema } from './schema';
 
+const MSP_ID = '^[A-Za-z][A-Za-z0-9.-]{0,62}$';
+
 export const EMR_NETWORK = {
   group: API_GROUP,
   version: 'v1alpha1',
@@ -19,7 +21,7 @@ const spec: Schema = obj(
       'The ordering org.',
       {
         mspId: str('MSP ID of the ordering org.', {
-          pattern: '^[A-Za-z][A-Za-z0-9.-]{0,62}$',
+          pattern: MSP_ID,
           default: 'OrdererMSP',
         }),
         caRegistrarSecretRef: secretKeyRef(
@@ -64,14 +66,31 @@ const spec: Schema = obj(
       },
       { default: {} },
     ),
+    foundingMembers: arr(
+      'MSP IDs of the MedicalProviders that form the channel: the genesis block names them once each has its CA ' +
+        'and admin enrolled. Every later provider joins by a channel update its members sign.',
+      str('MSP ID of a founding MedicalProvider.', { pattern: MSP_ID }),
+      { minItems: 1, maxItems: 16, 'x-kubernetes-list-type': 'set' },
+    ),
     membershipPolicy: str(
-      'Signatures needed to admit a provider: MAJORITY of member admins (Fabric default), ALL, or ANY.',
+      'Signatures needed to admit a provider: MAJORITY of member admins (Fabric default), ALL, or ANY. Written ' +
+        "into the genesis block as the rule of the application orgs' Admins policy; immutable.",
       { enum: ['MAJORITY', 'ALL', 'ANY'], default: 'MAJORITY' },
     ),
   },
   {
-    required: ['ordererOrg'],
-    'x-kubernetes-validations': [rule('self.channel == oldSelf.channel', 'channel is immutable')],
+    required: ['ordererOrg', 'foundingMembers'],
+    'x-kubernetes-validations': [
+      rule('self.channel == oldSelf.channel', 'channel is immutable'),
+      rule(
+        '!has(oldSelf.membershipPolicy) || self.membershipPolicy == oldSelf.membershipPolicy',
+        'membershipPolicy is immutable: it is part of the genesis block',
+      ),
+      rule(
+        'self.foundingMembers == oldSelf.foundingMembers',
+        'foundingMembers is immutable: the genesis block is written once; later providers join by channel updates',
+      ),
+    ],
   },
 );
 
@@ -82,6 +101,11 @@ const status: Schema = obj('What the operator observed.', {
     'x-kubernetes-list-type': 'set',
   }),
   height: int('Block height of the channel on the ordering service.', { format: 'int64', minimum: 0 }),
+  ordererEndpoints: arr(
+    'host:port of each orderer, as the channel config lists them.',
+    str('Orderer endpoint.'),
+    { 'x-kubernetes-list-type': 'atomic' },
+  ),
   conditions: conditions('Ready, OrderersReady, ChannelCreated.'),
 });
 
@@ -124,7 +148,9 @@ export function emrNetworkCrd(): Record<string, unknown> {
           additionalPrinterColumns: [
             { name: 'Channel', type: 'string', jsonPath: '.spec.channel' },
             { name: 'Orderers', type: 'integer', jsonPath: '.spec.orderers.replicas' },
+            { name: 'Founders', type: 'string', jsonPath: '.spec.foundingMembers', priority: 1 },
             { name: 'Phase', type: 'string', jsonPath: '.status.phase' },
+            { name: 'Members', type: 'string', jsonPath: '.status.members' },
             { name: 'Height', type: 'integer', jsonPath: '.status.height' },
             { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
           ],

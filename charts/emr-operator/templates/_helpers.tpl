@@ -69,35 +69,34 @@ annotations:
 
 {{/* RBAC rules: what the operator reconciles and renders in the providers' namespaces; nothing else. */}}
 {{- define "emr-operator.workloadRules" -}}
-# MedicalProviders and EmrNetworks: read, add finalizers, write status (never spec).
+# MedicalProviders and EmrNetworks: watch, add and remove finalizers (patch), write status; never replace
+# (update) or delete them. operator/test/rbac.test.ts runs the operator with exactly these rules.
 - apiGroups: ["emr-fabric.dev"]
   resources: ["medicalproviders", "emrnetworks"]
-  verbs: ["get", "list", "watch", "update", "patch"]
+  verbs: ["get", "list", "watch", "patch"]
 - apiGroups: ["emr-fabric.dev"]
   resources: ["medicalproviders/status", "emrnetworks/status"]
-  verbs: ["get", "update", "patch"]
+  verbs: ["patch"]
+# Owner references with blockOwnerDeletion, where the OwnerReferencesPermissionEnforcement admission plugin is on.
 - apiGroups: ["emr-fabric.dev"]
   resources: ["medicalproviders/finalizers", "emrnetworks/finalizers"]
   verbs: ["update"]
-# The objects rendered from the cdk8s constructs (server-side apply, owner references, cleanup).
+# The objects rendered from the cdk8s constructs: server-side apply (patch; create for new objects), readiness
+# and the rendering hash (get), cleanup by label (list, delete). Nothing watches them.
 - apiGroups: [""]
   resources: ["services", "configmaps", "secrets", "persistentvolumeclaims"]
-  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+  verbs: ["get", "list", "create", "patch", "delete"]
 - apiGroups: ["apps"]
   resources: ["statefulsets", "deployments"]
-  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+  verbs: ["get", "list", "create", "patch", "delete"]
 - apiGroups: ["networking.k8s.io"]
   resources: ["networkpolicies", "ingresses"]
-  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+  verbs: ["get", "list", "create", "patch", "delete"]
 - apiGroups: ["gateway.networking.k8s.io"]
   resources: ["httproutes"]
-  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
-# Readiness of the pods it waits for.
+  verbs: ["get", "list", "create", "patch", "delete"]
+# core/v1 Events on every transition (a repeated one is counted by a patch).
 - apiGroups: [""]
-  resources: ["pods"]
-  verbs: ["get", "list", "watch"]
-# Events on every transition.
-- apiGroups: ["", "events.k8s.io"]
   resources: ["events"]
   verbs: ["create", "patch"]
 {{- end }}

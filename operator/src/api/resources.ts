@@ -1,5 +1,6 @@
 import { EMR_NETWORK, MEDICAL_PROVIDER } from '@emr/cdk8s';
 import type { ResourceType } from '../kube/types';
+import type { EmrNetwork } from './emr-network';
 
 export const MEDICAL_PROVIDERS: ResourceType = {
   group: MEDICAL_PROVIDER.group,
@@ -19,6 +20,7 @@ export const EMR_NETWORKS: ResourceType = {
 export interface EmrNetworkObject {
   readonly metadata: { readonly name: string; readonly namespace: string };
   readonly spec?: { readonly channel?: string; readonly chaincode?: { readonly endorsementPolicy?: string } };
+  readonly status?: EmrNetwork['status'];
 }
 
 export const DEFAULT_ENDORSEMENT_POLICY = '/Channel/Application/AnyEndorsement';

@@ -3,9 +3,10 @@
  * channel's /Channel/Application/Admins policy (an implicit-meta rule over the members' Admins) says how many
  * signatures the update needs.
  */
+import type { configtx } from '@emr/network';
 import type { ConsentMode } from '../api/medical-provider';
 
-export type ImplicitMetaRule = 'ANY' | 'ALL' | 'MAJORITY';
+export type ImplicitMetaRule = configtx.ImplicitMetaRule;
 
 export interface ConsentPolicy {
   readonly mode: ConsentMode;

@@ -6,6 +6,7 @@ import type { Identity } from '@emr/network';
 import { APPROVE_ANNOTATION, type MedicalProvider } from '../api/medical-provider';
 import { DEFAULT_ENDORSEMENT_POLICY, EMR_NETWORKS, type EmrNetworkObject } from '../api/resources';
 import type { KubeClient } from '../kube/client';
+import { channelCreated } from '../network/channel-state';
 import { readSecret } from '../kube/secret-store';
 import { resourcePath } from '../kube/types';
 import type { Member, MemberDirectory, NetworkResolver } from '../runtime/types';
@@ -62,9 +63,11 @@ export function newKubeNetworkResolver(client: KubeClient): NetworkResolver {
           unavailable: `EmrNetwork ${namespace}/${name} (spec.network) does not exist: create it, or correct spec.network`,
         };
       }
+      const created = channelCreated(network);
       return {
         channel,
         endorsementPolicyReference: network.spec?.chaincode?.endorsementPolicy ?? DEFAULT_ENDORSEMENT_POLICY,
+        ...(created === undefined ? {} : { channelCreated: created }),
       };
     },
   };

@@ -4,9 +4,10 @@
  * manager, each object owned by the MedicalProvider and labelled for cleanup. A workload is ready when its
  * StatefulSet or Deployment says so.
  *
- * First increment: rendering, applying, readiness and removal are complete; the endpoints follow the constructs'
- * Service names and read TLS trust from the CA trust ConfigMaps. Who publishes those ConfigMaps and how the
- * operator reaches the ordering service of an EmrNetwork is settled with the real node (issue 7).
+ * Besides the rendered objects the runtime writes what the workloads mount and nobody else can provide: the CA
+ * trust ConfigMap once the CA answers, each peer's chaincode builder config once its identity is registered, and
+ * the gateway's keys when the spec refers to none. The ordering service is the EmrNetwork's (operator/src/network),
+ * reached at its first orderer with the ordering org's published CA trust.
  */
 import { createHash } from 'node:crypto';
 import { App, Chart, Size } from 'cdk8s';
@@ -20,21 +21,33 @@ import {
   type MedicalProviderOrgProps,
   type StorageOptions,
 } from '@emr/cdk8s';
-import type { GrpcEndpoint } from '@emr/network';
+import { newCaClient, type GrpcEndpoint, type OrgEnrollment, type SecretStore } from '@emr/network';
 import type { ImageSpec, MedicalProvider } from '../api/medical-provider';
+import { publishCaTrust, readCaTrust } from '../fabric/ca-trust';
+import { ensureChaincodeBuilderConfig, ensureGatewayKeys } from '../fabric/workload-secrets';
 import type { KubeClient } from '../kube/client';
 import { applyObject, deleteObject } from '../kube/resources';
 import { CONFIG_MAPS, resourcePath, type KubeObject, type ResourceType } from '../kube/types';
 import type { Logger } from '../logger';
+import { ORDERER_CA_NAME, ordererAddress } from '../network/names';
 import { names } from '../provider/names';
 import { OPERATOR_NAME, ownedLabels, ownerReference } from '../provider/reconciler';
-import type { CaEndpoint, PeerEndpoint, ProviderRuntime, RuntimeFactory, WorkloadState } from './types';
+import type {
+  CaEndpoint,
+  PeerEndpoint,
+  ProviderRuntime,
+  RuntimeContext,
+  RuntimeFactory,
+  WorkloadState,
+} from './types';
 
 export interface KubernetesRuntimeOptions {
   readonly client: KubeClient;
   readonly logger: Logger;
   /** Defaults for images the spec does not set (chaincode server, gateway, enroll tools). */
   readonly images?: MedicalProviderOrgProps['images'];
+  /** Pull policy of workloads whose spec sets none (e.g. `Never` for images imported into the node). */
+  readonly imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
   /** @default 'cluster.local' */
   readonly clusterDomain?: string;
 }
@@ -123,6 +136,11 @@ const PULL_POLICIES: Readonly<Record<string, ImagePullPolicy>> = {
   Never: ImagePullPolicy.NEVER,
 };
 
+/** The spec's pull policy as cdk8s-plus names it; undefined leaves the constructs' default. */
+export function pullPolicyOf(policy: string | undefined): ImagePullPolicy | undefined {
+  return policy === undefined ? undefined : PULL_POLICIES[policy];
+}
+
 function image(spec: ImageSpec | undefined, fallback?: ImageRef): ImageRef | undefined {
   return spec ? { repository: spec.repository, tag: spec.tag } : fallback;
 }
@@ -130,7 +148,7 @@ function image(spec: ImageSpec | undefined, fallback?: ImageRef): ImageRef | und
 /** The provider's objects as the construct renders them, owned by and labelled for the MedicalProvider. */
 export function renderProvider(
   provider: MedicalProvider,
-  options: Pick<KubernetesRuntimeOptions, 'images' | 'clusterDomain'> = {},
+  options: Pick<KubernetesRuntimeOptions, 'images' | 'clusterDomain' | 'imagePullPolicy'> = {},
 ): { objects: KubeObject[]; org: MedicalProviderOrg } {
   const { spec, metadata } = provider;
   const chart = new Chart(new App(), metadata.name, {
@@ -147,7 +165,7 @@ export function renderProvider(
       tools: defaults.tools,
     }).filter(([, value]) => value !== undefined),
   );
-  const pullPolicy = spec.imagePullPolicy === undefined ? undefined : PULL_POLICIES[spec.imagePullPolicy];
+  const pullPolicy = pullPolicyOf(spec.imagePullPolicy ?? options.imagePullPolicy);
   const org = new MedicalProviderOrg(chart, 'provider', {
     org: { name: metadata.name, mspId: spec.mspId },
     namespace: metadata.namespace,
@@ -162,7 +180,10 @@ export function renderProvider(
     chaincode: { name: spec.chaincode.name, version: spec.chaincode.version },
     registrarSecret: spec.ca.registrarSecretRef,
     managedBy: OPERATOR_NAME,
-    gateway: { enabled: spec.gateway.replicas > 0 },
+    gateway: {
+      enabled: spec.gateway.replicas > 0,
+      ...(spec.gateway.keysSecretRef ? { keysSecret: spec.gateway.keysSecretRef.name } : {}),
+    },
     ...(pullPolicy ? { imagePullPolicy: pullPolicy } : {}),
     ...(options.clusterDomain ? { clusterDomain: options.clusterDomain } : {}),
   });
@@ -179,6 +200,45 @@ export function renderProvider(
   return { objects, org };
 }
 
+/**
+ * Server-side apply, skipped when the live object carries the hash of this very rendering: the API server writes
+ * some unchanged objects again on every apply (a NetworkPolicy peer with an empty namespaceSelector, a
+ * PersistentVolumeClaim), and a reconcile that waits re-checks every few seconds. A deleted object is recreated;
+ * a hand edit of an object is undone when its rendering changes.
+ */
+export async function applyRendered(client: KubeClient, object: KubeObject): Promise<void> {
+  const type = resourceTypeOf(object);
+  const hash = renderingHash(object);
+  const location = { namespace: object.metadata.namespace, name: object.metadata.name ?? '' };
+  const live = await client.get<KubeObject>(resourcePath(type, location));
+  if (live?.metadata.annotations?.[RENDERING_HASH] === hash) return;
+  const annotations = { ...object.metadata.annotations, [RENDERING_HASH]: hash };
+  await applyObject(client, type, { ...object, metadata: { ...object.metadata, annotations } });
+}
+
+/** Whether the named StatefulSets or Deployments have all their replicas ready, as a person reads it. */
+export async function workloadsReady(
+  client: KubeClient,
+  namespace: string,
+  kind: 'StatefulSet' | 'Deployment',
+  workloadNames: readonly string[],
+): Promise<WorkloadState> {
+  const type = resourceTypeOf({ apiVersion: 'apps/v1', kind, metadata: {} });
+  const waiting: string[] = [];
+  let readyCount = 0;
+  for (const name of workloadNames) {
+    const workload = await client.get<WorkloadStatus>(resourcePath(type, { namespace, name }));
+    const wanted = workload?.spec?.replicas ?? 1;
+    const ready = workload?.status?.readyReplicas ?? 0;
+    if (ready >= wanted) readyCount++;
+    else waiting.push(`${kind} ${name}: ${ready}/${wanted} ready`);
+  }
+  const total = workloadNames.length;
+  return waiting.length === 0
+    ? { ready: true, message: `${readyCount}/${total} ${kind}s ready`, readyCount, total }
+    : { ready: false, message: `waiting for ${waiting.join(', ')}`, readyCount, total };
+}
+
 interface WorkloadStatus extends KubeObject {
   readonly spec?: { readonly replicas?: number };
   readonly status?: { readonly readyReplicas?: number };
@@ -186,8 +246,8 @@ interface WorkloadStatus extends KubeObject {
 
 export function newKubernetesRuntime(options: KubernetesRuntimeOptions): RuntimeFactory {
   return {
-    forProvider(provider) {
-      return new KubernetesProvider(options, provider);
+    forProvider(provider, context) {
+      return new KubernetesProvider(options, provider, context);
     },
   };
 }
@@ -195,23 +255,31 @@ export function newKubernetesRuntime(options: KubernetesRuntimeOptions): Runtime
 class KubernetesProvider implements ProviderRuntime {
   readonly #options: KubernetesRuntimeOptions;
   readonly #provider: MedicalProvider;
+  readonly #secrets: SecretStore;
   #rendered: ReturnType<typeof renderProvider> | undefined;
   #applied = false;
 
-  constructor(options: KubernetesRuntimeOptions, provider: MedicalProvider) {
+  constructor(options: KubernetesRuntimeOptions, provider: MedicalProvider, context: RuntimeContext) {
     this.#options = options;
     this.#provider = provider;
+    this.#secrets = context.secrets;
   }
 
   get workloads(): ProviderRuntime['workloads'] {
     const org = this.#provider.metadata.name;
     return {
-      ensureCa: () => this.#ensure('StatefulSet', [names.ca(org)]),
-      ensurePeers: () =>
-        this.#ensure(
+      ensureCa: async () => {
+        const state = await this.#ensure('StatefulSet', [names.ca(org)]);
+        if (state.ready) await this.#publishTrust();
+        return state;
+      },
+      ensurePeers: async () => {
+        await this.#writeBuilderConfigs();
+        return this.#ensure(
           'StatefulSet',
           Array.from({ length: this.#provider.spec.peers.replicas }, (_, i) => names.peer(org, i)),
-        ),
+        );
+      },
       ensureChaincodeServer: () => this.#ensure('Deployment', [names.chaincodeServer(org)]),
       ensureGateway: () => this.#ensure('Deployment', [names.gateway(org)]),
       remove: () => this.#remove(),
@@ -239,41 +307,15 @@ class KubernetesProvider implements ProviderRuntime {
     const { client } = this.#options;
     const { objects } = this.#render();
     if (!this.#applied) {
+      await this.#writeGatewayKeys();
       for (const object of objects) await this.#apply(object);
       this.#applied = true;
     }
-    const type = resourceTypeOf({ apiVersion: 'apps/v1', kind, metadata: {} });
-    const namespace = this.#provider.metadata.namespace;
-    const waiting: string[] = [];
-    let readyCount = 0;
-    for (const name of workloadNames) {
-      const workload = await client.get<WorkloadStatus>(resourcePath(type, { namespace, name }));
-      const wanted = workload?.spec?.replicas ?? 1;
-      const ready = workload?.status?.readyReplicas ?? 0;
-      if (ready >= wanted) readyCount++;
-      else waiting.push(`${kind} ${name}: ${ready}/${wanted} ready`);
-    }
-    const total = workloadNames.length;
-    return waiting.length === 0
-      ? { ready: true, message: `${readyCount}/${total} ${kind}s ready`, readyCount, total }
-      : { ready: false, message: `waiting for ${waiting.join(', ')}`, readyCount, total };
+    return workloadsReady(client, this.#provider.metadata.namespace, kind, workloadNames);
   }
 
-  /**
-   * Server-side apply, skipped when the live object carries the hash of this very rendering: the API server writes
-   * some unchanged objects again on every apply (a NetworkPolicy peer with an empty namespaceSelector, a
-   * PersistentVolumeClaim), and a reconcile that waits re-checks every few seconds. A deleted object is recreated;
-   * a hand edit of an object is undone when its rendering changes.
-   */
   async #apply(object: KubeObject): Promise<void> {
-    const { client } = this.#options;
-    const type = resourceTypeOf(object);
-    const hash = renderingHash(object);
-    const location = { namespace: object.metadata.namespace, name: object.metadata.name ?? '' };
-    const live = await client.get<KubeObject>(resourcePath(type, location));
-    if (live?.metadata.annotations?.[RENDERING_HASH] === hash) return;
-    const annotations = { ...object.metadata.annotations, [RENDERING_HASH]: hash };
-    await applyObject(client, type, { ...object, metadata: { ...object.metadata, annotations } });
+    await applyRendered(this.#options.client, object);
   }
 
   async #remove(): Promise<void> {
@@ -287,14 +329,53 @@ class KubernetesProvider implements ProviderRuntime {
   }
 
   async #trust(namespace: string, caName: string): Promise<string> {
-    const name = caTrustConfigMapName(caName);
-    const configMap = await this.#options.client.get<KubeObject & { data?: Record<string, string> }>(
-      resourcePath(CONFIG_MAPS, { namespace, name }),
-    );
-    const pem = configMap?.data?.[CA_TRUST_KEY];
-    if (pem === undefined)
-      throw new Error(`ConfigMap ${namespace}/${name} (key ${CA_TRUST_KEY}) is not published yet`);
+    const pem = await readCaTrust(this.#options.client, namespace, caName);
+    if (pem === undefined) {
+      throw new Error(
+        `ConfigMap ${namespace}/${caTrustConfigMapName(caName)} (key ${CA_TRUST_KEY}) is not published yet`,
+      );
+    }
     return pem;
+  }
+
+  /** The CA's root in `ca-<org>-trust`, read from the CA this runtime started, once it runs. */
+  async #publishTrust(): Promise<void> {
+    const { endpoint } = this.#render().org.ca;
+    await publishCaTrust(this.#options.client, {
+      namespace: this.#provider.metadata.namespace,
+      caName: endpoint.caName,
+      url: endpoint.url,
+      labels: ownedLabels(this.#provider),
+      owner: ownerReference(this.#provider),
+    });
+  }
+
+  /** `gateway-<org>-keys`, generated when the spec refers to no Secret of the platform engineer's. */
+  async #writeGatewayKeys(): Promise<void> {
+    const { gateway } = this.#provider.spec;
+    if (gateway.replicas === 0 || gateway.keysSecretRef) return;
+    await ensureGatewayKeys(this.#secrets, `${names.gateway(this.#provider.metadata.name)}-keys`);
+  }
+
+  /** Each peer's chaincode builder config; its identity is registered by IdentitiesEnrolled before. */
+  async #writeBuilderConfigs(): Promise<void> {
+    const { org } = this.#render();
+    const { ca } = org;
+    const root = await this.#trust(this.#provider.metadata.namespace, ca.endpoint.caName);
+    const ref = this.#provider.spec.ca.registrarSecretRef;
+    const enrollment: OrgEnrollment = {
+      ca: newCaClient({ url: ca.endpoint.url, tlsCaCertificate: root, caName: ca.endpoint.caName }),
+      org: { name: this.#provider.metadata.name, mspId: this.#provider.spec.mspId },
+      secrets: this.#secrets,
+      registrar: { enrollmentId: 'registrar', secretName: ref.name, secretKey: ref.key },
+    };
+    for (const peer of org.peers) {
+      await ensureChaincodeBuilderConfig(
+        enrollment,
+        { name: peer.name, chaincodeAddress: org.chaincode.address },
+        root,
+      );
+    }
   }
 
   async #ca(): Promise<CaEndpoint> {
@@ -320,12 +401,12 @@ class KubernetesProvider implements ProviderRuntime {
   }
 
   async #orderer(): Promise<GrpcEndpoint> {
-    // The ordering service of the EmrNetwork: StatefulSet `orderer` in the network's namespace (OrderingService).
+    // The EmrNetwork's ordering service (operator/src/network/render.ts): its first orderer, trusted through the
+    // ordering org's CA trust ConfigMap in the network's namespace.
     const { namespace } = this.#provider.spec.network;
-    const domain = this.#options.clusterDomain ?? 'cluster.local';
     return {
-      address: `orderer-0.orderer.${namespace}.svc.${domain}:7050`,
-      tlsCaCertificate: await this.#trust(namespace, 'ca-orderer'),
+      address: ordererAddress(namespace, this.#options.clusterDomain),
+      tlsCaCertificate: await this.#trust(namespace, ORDERER_CA_NAME),
     };
   }
 }

@@ -86,6 +86,11 @@ export interface NetworkSettings {
   readonly channel: string;
   /** Channel policy reference of the chaincode definition, e.g. `/Channel/Application/AnyEndorsement`. */
   readonly endorsementPolicyReference: string;
+  /**
+   * Whether the network's channel exists yet (its EmrNetwork's ChannelCreated condition); undefined when nothing
+   * reconciles the network here (devnet's channel, or an ordering service run elsewhere).
+   */
+  readonly channelCreated?: boolean;
 }
 
 export interface NetworkResolver {

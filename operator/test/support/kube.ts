@@ -79,7 +79,10 @@ export function createEmrNetwork(
     apiVersion: MEDICAL_PROVIDER_API_VERSION,
     kind: 'EmrNetwork',
     metadata: { name, namespace },
-    spec: { ordererOrg: { caRegistrarSecretRef: { name: 'ca-orderer-registrar' } } },
+    spec: {
+      ordererOrg: { caRegistrarSecretRef: { name: 'ca-orderer-registrar' } },
+      foundingMembers: ['Provider1MSP', 'Provider2MSP'],
+    },
   } as KubeObject);
 }
 

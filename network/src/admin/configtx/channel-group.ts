@@ -3,7 +3,7 @@ import { common, orderer } from '@hyperledger/fabric-protos';
 import { ConfigKeys, newConfigGroup, putPolicy, putValue } from './config-group';
 import { ConfigTxError } from './errors';
 import { organizationGroup, type OrganizationDefinition } from './organization';
-import { implicitMeta } from './policies';
+import { implicitMeta, type ImplicitMetaRule } from './policies';
 
 /** A Raft consenter: an orderer node, identified by its TLS certificates (PEM). */
 export interface RaftConsenter {
@@ -33,6 +33,11 @@ export interface ChannelDefinition {
   readonly applicationOrganizations: readonly OrganizationDefinition[];
   /** Defaults to {@link DEFAULT_BATCH}. */
   readonly batch?: Partial<BatchOptions>;
+  /**
+   * Rule of the Application group's Admins policy: how many member admins must sign to change the application
+   * orgs (admit a provider). @default 'MAJORITY' (configtxgen's)
+   */
+  readonly applicationAdmins?: ImplicitMetaRule;
 }
 
 /**
@@ -80,7 +85,12 @@ export function channelGroup(def: ChannelDefinition): common.ConfigGroup {
   putValue(group, ConfigKeys.capabilities, capabilities(CHANNEL_CAPABILITIES.channel));
 
   group.getGroupsMap().set(ConfigKeys.ordererGroup, ordererGroup(def));
-  group.getGroupsMap().set(ConfigKeys.applicationGroup, applicationGroup(def.applicationOrganizations));
+  group
+    .getGroupsMap()
+    .set(
+      ConfigKeys.applicationGroup,
+      applicationGroup(def.applicationOrganizations, def.applicationAdmins ?? 'MAJORITY'),
+    );
   return group;
 }
 
@@ -112,9 +122,13 @@ function ordererGroup(def: ChannelDefinition): common.ConfigGroup {
   return group;
 }
 
-function applicationGroup(organizations: readonly OrganizationDefinition[]): common.ConfigGroup {
+function applicationGroup(
+  organizations: readonly OrganizationDefinition[],
+  admins: ImplicitMetaRule,
+): common.ConfigGroup {
   const group = newConfigGroup();
   putStandardPolicies(group);
+  putPolicy(group, ConfigKeys.admins, implicitMeta(admins, ConfigKeys.admins));
   putPolicy(group, ConfigKeys.endorsement, implicitMeta('MAJORITY', ConfigKeys.endorsement));
   putPolicy(group, ConfigKeys.lifecycleEndorsement, implicitMeta('MAJORITY', ConfigKeys.endorsement));
   // For chaincodes whose records each carry their owner's key-level or collection policy: one org being down must

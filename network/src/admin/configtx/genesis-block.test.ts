@@ -71,6 +71,20 @@ describe('createGenesisBlock', () => {
   });
 
   it.each([
+    [undefined, common.ImplicitMetaPolicy.Rule.MAJORITY],
+    ['ALL' as const, common.ImplicitMetaPolicy.Rule.ALL],
+    ['ANY' as const, common.ImplicitMetaPolicy.Rule.ANY],
+  ])('makes the Application Admins policy %s Admins (default MAJORITY)', (applicationAdmins, rule) => {
+    const config = readConfigFromBlock(
+      createGenesisBlock({ ...channel, ...(applicationAdmins ? { applicationAdmins } : {}) }),
+    );
+    const application = config.getChannelGroup()!.getGroupsMap().get(ConfigKeys.applicationGroup)!;
+    const policy = application.getPoliciesMap().get(ConfigKeys.admins)!.getPolicy()!;
+    const meta = common.ImplicitMetaPolicy.deserializeBinary(policy.getValue_asU8());
+    expect({ rule: meta.getRule(), subPolicy: meta.getSubPolicy() }).toEqual({ rule, subPolicy: 'Admins' });
+  });
+
+  it.each([
     ['an upper-case channel ID', { channelId: 'EMR' }],
     ['no consenters', { consenters: [] }],
     ['a batch timeout that is not a Go duration', { batch: { timeout: '250' } }],

@@ -139,7 +139,7 @@ async function enrollAdmin(
  * admin library's enrollIdentity and the workloads' enroll step use). The secret is stored before the
  * registration, so a registration is never made with a secret nobody kept.
  */
-async function registerOnce(
+export async function registerOnce(
   enrollment: OrgEnrollment,
   registrar: Identity,
   enrollmentId: string,

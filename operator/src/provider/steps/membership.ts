@@ -20,6 +20,15 @@ export const membershipApproved: Step = {
     const { provider, org, memo, status } = context;
     const network = await context.network.resolve(provider);
     if ('unavailable' in network) return waiting('NetworkUnavailable', network.unavailable, 15_000);
+    if (network.channelCreated === false) {
+      return waiting(
+        'ChannelNotCreated',
+        `channel ${network.channel} does not exist yet: EmrNetwork ${provider.spec.network.namespace}/` +
+          `${provider.spec.network.name} creates it once its orderers run and its founding members have their CA ` +
+          'and admin enrolled (kubectl describe emrnetwork says which)',
+        10_000,
+      );
+    }
     memo.network = network;
     const admin = required(memo.admin, 'the admin identity');
     const orderer = await context.runtime.endpoints.orderer();
