@@ -22,6 +22,7 @@ import { existsSync, mkdirSync, chownSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { configtx } from '@emr/network';
 import type { Cluster } from '../src/cluster';
 import { captureHostState, diffHostState, type HostState } from '../src/host/state';
 import { APP_USER } from '../src/images/catalog';
@@ -384,6 +385,17 @@ describe('the emr-network chart on the one-node cluster', () => {
       expect(await client.get(`/apis/batch/v1/namespaces/${NAMESPACE}/jobs/${CHANNEL_JOB}`)).toBeUndefined();
       const status = await kube(['status', RELEASE]);
       expect(status).toContain('STATUS: deployed');
+      // The channel step stored its genesis block on the anchor before any join: a retried step reuses it.
+      const anchor = await client.get<{ binaryData?: Record<string, string> }>(
+        `/api/v1/namespaces/${NAMESPACE}/configmaps/emr-bootstrap`,
+      );
+      const genesis = Buffer.from(anchor?.binaryData?.['genesis.block'] ?? '', 'base64');
+      const config = configtx.readConfigFromBlock(genesis);
+      expect(
+        [
+          ...(config.getChannelGroup()?.getGroupsMap().get('Application')?.getGroupsMap().keys() ?? []),
+        ].sort(),
+      ).toEqual(['Provider1MSP', 'Provider2MSP']);
     },
     20 * MINUTES,
   );

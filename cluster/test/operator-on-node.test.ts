@@ -605,10 +605,19 @@ describe('the operator on the one-node cluster', () => {
       const approval = refused?.status?.conditions?.find((c) => c.type === 'ChannelMembershipApproved');
       expect(approval?.status).toBe('False');
       expect(approval?.message).toMatch(/Provider1MSP, Provider2MSP refuse to admit Provider4MSP/);
-      const warnings = await client.list<{ type: string; reason: string }>(
-        `/api/v1/namespaces/${namespace}/events?fieldSelector=${encodeURIComponent('reason=ConsentRefused')}`,
+      // The Event follows the status write that the wait above saw.
+      const warning = await waitFor(
+        'the ConsentRefused Warning Event',
+        async () =>
+          (
+            await client.list<{ type: string; reason: string }>(
+              `/api/v1/namespaces/${namespace}/events?fieldSelector=${encodeURIComponent('reason=ConsentRefused')}`,
+            )
+          ).find((e) => e.type === 'Warning'),
+        MINUTES,
+        1000,
       );
-      expect(warnings.some((e) => e.type === 'Warning')).toBe(true);
+      expect(warning.reason).toBe('ConsentRefused');
       // Deleting it removes what the operator made for it; the channel never knew it.
       kubectl(['delete', 'medicalprovider/provider4', '-n', namespace, '--timeout=3m']);
       expect(await client.list(`/apis/apps/v1/namespaces/${namespace}/statefulsets`)).toEqual([]);

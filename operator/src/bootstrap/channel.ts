@@ -31,8 +31,11 @@ import {
 } from '@emr/network';
 import { presentedCertificate } from '../fabric/presented-certificate';
 import type { KubeClient } from '../kube/client';
+import { mergePatch } from '../kube/resources';
 import { newKubeSecretStore } from '../kube/secret-store';
-import type { OwnerReference } from '../kube/types';
+import { CONFIG_MAPS, resourcePath, type KubeObject, type OwnerReference } from '../kube/types';
+import { genesisDefinition } from '../network/founders';
+import { GENESIS_KEY } from '../network/names';
 import { bootstrapSecretStore } from './owner';
 import { fetchCaRoot, type BootstrapOrg } from './registrar';
 
@@ -94,6 +97,35 @@ function serviceHost(options: ChannelStepOptions): (name: string) => string {
   return (name) => `${name}.${options.namespace}.svc.${domain}`;
 }
 
+/**
+ * The genesis block kept on the release's anchor ConfigMap, else a new one, stored there before any orderer joins:
+ * a retried step then joins every orderer and peer to the same block. Without an anchor (the step run by hand) a
+ * new block is made each time.
+ */
+async function storedOrNewGenesis(
+  options: ChannelStepOptions,
+  create: () => Promise<Uint8Array>,
+): Promise<Uint8Array> {
+  const { client, namespace, owner } = options;
+  const log = options.log ?? (() => undefined);
+  if (!owner) return create();
+  const location = { namespace, name: owner.name };
+  const anchor = await client.get<KubeObject & { binaryData?: Record<string, string> }>(
+    resourcePath(CONFIG_MAPS, location),
+  );
+  const stored = anchor?.binaryData?.[GENESIS_KEY];
+  if (stored !== undefined) {
+    log(`genesis block: the one stored on ConfigMap ${owner.name}`);
+    return Buffer.from(stored, 'base64');
+  }
+  const block = await create();
+  await mergePatch(client, CONFIG_MAPS, location, {
+    binaryData: { [GENESIS_KEY]: Buffer.from(block).toString('base64') },
+  });
+  log(`genesis block: new, stored on ConfigMap ${owner.name}`);
+  return block;
+}
+
 export async function runChannelStep(options: ChannelStepOptions): Promise<void> {
   const { client, namespace, orgs } = options;
   const log = options.log ?? (() => undefined);
@@ -116,38 +148,28 @@ export async function runChannelStep(options: ChannelStepOptions): Promise<void>
   const providers = orgs.slice(1);
   const ordererAdmin = admin(ordererOrg.name);
   const orderers = ordererOrg.nodes.map((node) => ({ name: node.id, host: `${node.id}.${svc('orderer')}` }));
-  const consenters = [];
-  for (const orderer of orderers) {
-    const certificate = await withRetry(
-      () => presentedCertificate(orderer.host, 7050, ordererAdmin.root, ordererAdmin.tls),
-      untilItAnswers(`${orderer.name} TLS certificate`, log),
+  const genesis = await storedOrNewGenesis(options, async () => {
+    const consenters = [];
+    for (const orderer of orderers) {
+      const certificate = await withRetry(
+        () => presentedCertificate(orderer.host, 7050, ordererAdmin.root, ordererAdmin.tls),
+        untilItAnswers(`${orderer.name} TLS certificate`, log),
+      );
+      consenters.push({ host: orderer.host, port: 7050, certificate });
+    }
+    return configtx.createGenesisBlock(
+      genesisDefinition({
+        channel: model.channelId,
+        ordererMspId: ordererOrg.mspId,
+        ordererRoot: ordererAdmin.root,
+        consenters,
+        founders: providers.map((org) => ({
+          mspId: org.mspId,
+          root: admin(org.name).root,
+          anchorPeers: org.peers.map((p) => ({ host: svc(p.name), port: 7051 })),
+        })),
+      }),
     );
-    consenters.push({
-      host: orderer.host,
-      port: 7050,
-      clientTlsCertificate: certificate,
-      serverTlsCertificate: certificate,
-    });
-  }
-  const genesis = configtx.createGenesisBlock({
-    channelId: model.channelId,
-    ordererOrganizations: [
-      {
-        mspId: ordererOrg.mspId,
-        rootCertificates: [ordererAdmin.root],
-        tlsRootCertificates: [ordererAdmin.root],
-        nodeOUs: true,
-        ordererEndpoints: orderers.map((o) => `${o.host}:7050`),
-      },
-    ],
-    consenters,
-    applicationOrganizations: providers.map((org) => ({
-      mspId: org.mspId,
-      rootCertificates: [admin(org.name).root],
-      tlsRootCertificates: [admin(org.name).root],
-      nodeOUs: true,
-      anchorPeers: org.peers.map((p) => ({ host: svc(p.name), port: 7051 })),
-    })),
   });
   for (const orderer of orderers) {
     const result = await withRetry(

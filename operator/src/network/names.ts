@@ -17,3 +17,6 @@ export function ordererHost(namespace: string, index: number, clusterDomain = 'c
 export function ordererAddress(namespace: string, clusterDomain = 'cluster.local'): string {
   return `${ordererHost(namespace, 0, clusterDomain)}:${ORDERER_PORTS.grpc}`;
 }
+
+/** Key of a stored genesis block in a ConfigMap's binaryData (the network's, or the bootstrap chart's anchor). */
+export const GENESIS_KEY = 'genesis.block';

@@ -46,7 +46,7 @@ import { applyRendered, renderProvider, resourceTypeOf, workloadsReady } from '.
 import { done, waiting, type StepResult } from '../provider/steps/types';
 import { networkConditions, networkPhase, type StepOutcome } from './conditions';
 import { describeMissingFounders, genesisDefinition, matchFounders, type Founder } from './founders';
-import { ORDERER_CA_NAME, ORDERER_PORTS, ordererAddress } from './names';
+import { GENESIS_KEY, ORDERER_CA_NAME, ORDERER_PORTS, ordererAddress } from './names';
 import {
   networkLabels,
   networkOwnerReference,
@@ -68,7 +68,6 @@ export interface NetworkReconcilerOptions extends OrderingRenderOptions {
 export function genesisConfigMapName(network: string): string {
   return `${network}-genesis`;
 }
-const GENESIS_KEY = 'genesis.block';
 const READY_RESYNC_MS = 60_000;
 
 /** What the first step hands to the second within one reconcile. */
