@@ -27,8 +27,8 @@ import {
   type MedicalProvider,
 } from '@emr/operator';
 import { createObject } from '@emr/operator/dist/kube/resources';
-import { readSecret } from '@emr/operator/dist/kube/secret-store';
-import { resourcePath, SECRETS, type KubeObject } from '@emr/operator/dist/kube/types';
+import { createSecret as putSecret, readSecret } from '@emr/operator/dist/kube/secret-store';
+import { resourcePath, type KubeObject } from '@emr/operator/dist/kube/types';
 import { startBenchApiServer } from '../onboarding/api-server';
 import { breakDown, medianBreakdown, type OnboardingBreakdown, type StepRun } from '../onboarding/breakdown';
 import { newStepTimer, type StepTimer } from '../onboarding/step-timer';
@@ -250,20 +250,6 @@ async function createEmrNetwork(client: KubeClient): Promise<void> {
       // devnet formed the channel with these two; no EmrNetwork controller runs here.
       foundingMembers: ['Provider1MSP', 'Provider2MSP'],
     },
-  } as KubeObject);
-}
-
-async function putSecret(
-  client: KubeClient,
-  namespace: string,
-  name: string,
-  data: Record<string, string>,
-): Promise<void> {
-  await createObject(client, SECRETS, {
-    apiVersion: 'v1',
-    kind: 'Secret',
-    metadata: { name, namespace },
-    data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
   } as KubeObject);
 }
 

@@ -5,7 +5,7 @@
  */
 import type { SecretStore } from '@emr/network';
 import type { KubeClient } from './client';
-import { createOrMergePatch } from './resources';
+import { createObject, createOrMergePatch } from './resources';
 import { resourcePath, SECRETS, type OwnerReference, type Secret } from './types';
 
 export interface KubeSecretStoreOptions {
@@ -59,4 +59,19 @@ export async function readSecret(
       Buffer.from(value, 'base64').toString('utf8'),
     ]),
   );
+}
+
+/** Creates a Secret of UTF-8 values (what a platform engineer does with `kubectl create secret generic`). */
+export async function createSecret(
+  client: KubeClient,
+  namespace: string,
+  name: string,
+  data: Record<string, string>,
+): Promise<void> {
+  await createObject(client, SECRETS, {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name, namespace },
+    data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+  } as Secret);
 }

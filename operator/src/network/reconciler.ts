@@ -9,7 +9,6 @@
  */
 import {
   configtx,
-  enrollIdentity,
   enrollRegistrar,
   fabricErrorText,
   getOrdererChannel,
@@ -31,6 +30,7 @@ import { FINALIZER, parseKey, READY, type MedicalProvider } from '../api/medical
 import { EMR_NETWORKS } from '../api/resources';
 import type { ReconcileOutcome, Reconciler } from '../controller/controller';
 import { publishCaTrust } from '../fabric/ca-trust';
+import { enrollOrgAdmin, loadOrgAdmin } from '../fabric/org-admin';
 import { presentedCertificate } from '../fabric/presented-certificate';
 import type { KubeClient } from '../kube/client';
 import { isNotFound } from '../kube/errors';
@@ -199,7 +199,7 @@ export class NetworkReconciler implements Reconciler {
       secrets,
       registrar: { enrollmentId: 'registrar', secretName: ref.name, secretKey: ref.key },
     };
-    const admin = await this.#ordererAdmin(enrollment, secrets, root);
+    const admin = await this.#ordererAdmin(enrollment, root);
     const uid = network.metadata.uid ?? network.metadata.name;
     if (!this.#registered.has(uid)) {
       // Each orderer's enrollment secret in `orderer-enrollments` (its pod's enroll input), registered at the CA
@@ -221,34 +221,11 @@ export class NetworkReconciler implements Reconciler {
   }
 
   /** The ordering org's admin (signing and TLS client identity) from its Secret, else enrolled into it once. */
-  async #ordererAdmin(enrollment: OrgEnrollment, secrets: SecretStore, root: string): Promise<OrderingAdmin> {
-    const name = names.adminSecret(enrollment.org.name);
-    const get = (key: string): Promise<string | undefined> => secrets.get({ name, key });
-    const [certificate, privateKey, tlsCertificate, tlsPrivateKey] = await Promise.all([
-      get(ADMIN_KEYS.certificate),
-      get(ADMIN_KEYS.privateKey),
-      get(ADMIN_KEYS.tlsCertificate),
-      get(ADMIN_KEYS.tlsPrivateKey),
-    ]);
-    const mspId = enrollment.org.mspId;
-    if (certificate && privateKey && tlsCertificate && tlsPrivateKey) {
-      return {
-        root,
-        signing: { mspId, certificate, privateKey },
-        tls: { mspId, certificate: tlsCertificate, privateKey: tlsPrivateKey },
-      };
-    }
-    const registrar = await enrollRegistrar(enrollment);
-    const request = { enrollmentId: names.admin(enrollment.org.name), type: 'admin' as const };
-    const signing = await enrollIdentity(enrollment, registrar, request);
-    const tls = await enrollIdentity(enrollment, registrar, request, { hosts: [] });
-    // The certificate last: a Secret with a certificate is complete.
-    await secrets.put({ name, key: ADMIN_KEYS.caCertificate }, root);
-    await secrets.put({ name, key: ADMIN_KEYS.privateKey }, signing.privateKey);
-    await secrets.put({ name, key: ADMIN_KEYS.tlsPrivateKey }, tls.privateKey);
-    await secrets.put({ name, key: ADMIN_KEYS.tlsCertificate }, tls.certificate);
-    await secrets.put({ name, key: ADMIN_KEYS.certificate }, signing.certificate);
-    return { root, signing, tls };
+  async #ordererAdmin(enrollment: OrgEnrollment, root: string): Promise<OrderingAdmin> {
+    const admin =
+      (await loadOrgAdmin(enrollment.secrets, enrollment.org)) ??
+      (await enrollOrgAdmin(enrollment, await enrollRegistrar(enrollment), root));
+    return { root, ...admin };
   }
 
   /**

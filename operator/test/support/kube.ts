@@ -15,7 +15,8 @@ import {
 import { EMR_NETWORKS, MEDICAL_PROVIDERS } from '../../src/api/resources';
 import { loadKubeConfig, newKubeClient, type KubeClient } from '../../src/kube/client';
 import { createObject, listObjects } from '../../src/kube/resources';
-import { EVENTS, resourcePath, SECRETS, type KubeObject } from '../../src/kube/types';
+import { EVENTS, resourcePath, type KubeObject } from '../../src/kube/types';
+import { createSecret } from '../../src/kube/secret-store';
 
 export interface TestCluster {
   readonly server: KubeApiServer;
@@ -86,19 +87,8 @@ export function createEmrNetwork(
   } as KubeObject);
 }
 
-export async function putSecret(
-  client: KubeClient,
-  namespace: string,
-  name: string,
-  data: Record<string, string>,
-): Promise<void> {
-  await createObject(client, SECRETS, {
-    apiVersion: 'v1',
-    kind: 'Secret',
-    metadata: { name, namespace },
-    data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
-  } as KubeObject);
-}
+/** A Secret the platform engineer would create (registrar passwords, adopted enrollments). */
+export const putSecret = createSecret;
 
 export function getProvider(
   client: KubeClient,

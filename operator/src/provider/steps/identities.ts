@@ -1,7 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import {
   CaError,
-  enrollIdentity,
   enrollRegistrar,
   getOrCreateSecret,
   newCaClient,
@@ -9,7 +8,8 @@ import {
   type IdentityType,
   type OrgEnrollment,
 } from '@emr/network';
-import { ADMIN_KEYS, enrollmentSecretName, names } from '../names';
+import { enrollOrgAdmin, loadOrgAdmin } from '../../fabric/org-admin';
+import { enrollmentSecretName, names } from '../names';
 import { done, required, waiting, type Step, type StepContext } from './types';
 
 /** The node identities a provider's workloads enroll themselves with (cdk8s: enroll init containers). */
@@ -65,8 +65,8 @@ export const identitiesEnrolled: Step = {
     };
     try {
       const admin =
-        (await loadAdmin(context)) ??
-        (await enrollAdmin(context, enrollment, await registrar(), caCertificate));
+        (await loadOrgAdmin(secrets, org)) ??
+        (await enrollOrgAdmin(enrollment, await registrar(), caCertificate));
       memo.admin = admin.signing;
       memo.adminTls = admin.tls;
       const identities = nodeIdentities(context);
@@ -93,46 +93,6 @@ export const identitiesEnrolled: Step = {
     }
   },
 };
-
-interface AdminCredentials {
-  readonly signing: Identity;
-  readonly tls: Identity;
-}
-
-async function loadAdmin({ secrets, org }: StepContext): Promise<AdminCredentials | undefined> {
-  const name = names.adminSecret(org.name);
-  const get = (key: string): Promise<string | undefined> => secrets.get({ name, key });
-  const [certificate, privateKey, tlsCertificate, tlsPrivateKey] = await Promise.all([
-    get(ADMIN_KEYS.certificate),
-    get(ADMIN_KEYS.privateKey),
-    get(ADMIN_KEYS.tlsCertificate),
-    get(ADMIN_KEYS.tlsPrivateKey),
-  ]);
-  if (!certificate || !privateKey || !tlsCertificate || !tlsPrivateKey) return undefined;
-  return {
-    signing: { mspId: org.mspId, certificate, privateKey },
-    tls: { mspId: org.mspId, certificate: tlsCertificate, privateKey: tlsPrivateKey },
-  };
-}
-
-async function enrollAdmin(
-  { secrets, org }: StepContext,
-  enrollment: OrgEnrollment,
-  registrar: Identity,
-  caCertificate: string,
-): Promise<AdminCredentials> {
-  const request = { enrollmentId: names.admin(org.name), type: 'admin' as const };
-  const signing = await enrollIdentity(enrollment, registrar, request);
-  const tls = await enrollIdentity(enrollment, registrar, request, { hosts: [] });
-  const name = names.adminSecret(org.name);
-  // The certificate last: a Secret with a certificate is complete (see loadAdmin, which needs all four).
-  await secrets.put({ name, key: ADMIN_KEYS.caCertificate }, caCertificate);
-  await secrets.put({ name, key: ADMIN_KEYS.privateKey }, signing.privateKey);
-  await secrets.put({ name, key: ADMIN_KEYS.tlsPrivateKey }, tls.privateKey);
-  await secrets.put({ name, key: ADMIN_KEYS.tlsCertificate }, tls.certificate);
-  await secrets.put({ name, key: ADMIN_KEYS.certificate }, signing.certificate);
-  return { signing, tls };
-}
 
 /**
  * Registers an identity once, keeping its enrollment secret in `<org>-enrollments` (the same Secret and key the
