@@ -19,6 +19,13 @@ import {
   type WorkloadOptions,
 } from './workload-options';
 import { finishWorkload, namespaceOf, podDefaults } from './workload-support';
+import {
+  podDisruptionBudget,
+  replicaDisruptionBudget,
+  spreadPods,
+  type DisruptionBudgetOptions,
+  type SpreadOptions,
+} from './placement';
 
 /** Where Node.js, the shim's CLI and the chaincode live in the chaincode image. */
 export interface ChaincodeRuntime {
@@ -59,6 +66,13 @@ export interface ChaincodeServiceProps extends WorkloadOptions {
   readonly credentials?: NodeCredentials;
   /** @default 50m/500m CPU, 96/384 MiB */
   readonly resources?: ContainerResources;
+  /** Keep replicas on different nodes and zones. Preferred, never required. @default across nodes and zones */
+  readonly spread?: SpreadOptions | false;
+  /**
+   * PodDisruptionBudget `<name>`, so that a node drain leaves the org's peers a chaincode server to call.
+   * @default { maxUnavailable: 1 } for more than one replica; none for one (it would protect nothing)
+   */
+  readonly disruptionBudget?: DisruptionBudgetOptions | false;
 }
 
 const TLS_DIR = '/var/hyperledger/chaincode/tls';
@@ -149,6 +163,11 @@ export class ChaincodeService extends Construct {
       extraEnv: credentials.containerEnv,
     });
     finishWorkload(this.deployment, selector, { others: [this.service] });
+    spreadPods(this.deployment, selector, props.spread);
+    const maxUnavailable = replicaDisruptionBudget(props.replicas, props.disruptionBudget);
+    if (maxUnavailable !== undefined) {
+      podDisruptionBudget(this, 'DisruptionBudget', { name, namespace, labels, selector, maxUnavailable });
+    }
     if (props.networkPolicy ?? true) {
       const access = resolveNetworkAccess(props.networkAccess);
       new WorkloadNetworkPolicy(this, 'NetworkPolicy', {

@@ -9,6 +9,7 @@ import { FabricCa } from './fabric-ca';
 import { type IdentitySource, MedicalProviderOrg, type ProviderImages } from './medical-provider-org';
 import { OrgNetworkBaseline } from './network-policies';
 import { OrderingService } from './ordering-service';
+import type { SpreadOptions } from './placement';
 import { withDefaults, type ImageRef, type StorageOptions, type WorkloadOptions } from './workload-options';
 
 /** Label on the network's namespaces; NetworkPolicies of one org select the others' namespaces by it. */
@@ -53,6 +54,18 @@ export interface EmrNetworkProps extends Omit<WorkloadOptions, 'namespace'> {
     readonly peer?: StorageOptions;
     readonly gateway?: StorageOptions;
   };
+  /**
+   * Spread the orderers, each provider's peers and every workload's replicas over nodes and zones. Preferred,
+   * never required: a single-node cluster still runs everything.
+   * @default across nodes and zones
+   */
+  readonly spread?: SpreadOptions | false;
+  /**
+   * PodDisruptionBudgets for the orderers ((replicas - 1) / 2 at a time) and for providers with several peers
+   * (one at a time).
+   * @default true
+   */
+  readonly disruptionBudgets?: boolean;
 }
 
 /**
@@ -139,6 +152,8 @@ export class EmrNetwork extends Construct {
             }),
       image: props.images.orderer,
       storage: props.storage.orderer,
+      spread: props.spread,
+      ...(props.disruptionBudgets === false ? { disruptionBudget: false } : {}),
     });
     this.providers = this.model.providers.map(
       (provider) =>
@@ -153,6 +168,8 @@ export class EmrNetwork extends Construct {
           identities: props.identities,
           enrollCommand: props.enrollCommand,
           storage: props.storage,
+          spread: props.spread,
+          ...(props.disruptionBudgets === false ? { peerDisruptionBudget: false } : {}),
         }),
     );
     if (props.bootstrap) this.bootstrap = this.#bootstrap(props, props.bootstrap);

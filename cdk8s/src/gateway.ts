@@ -36,6 +36,13 @@ import {
   withDefaults,
 } from './workload-options';
 import { finishWorkload, namespaceOf, podDefaults } from './workload-support';
+import {
+  podDisruptionBudget,
+  replicaDisruptionBudget,
+  spreadPods,
+  type DisruptionBudgetOptions,
+  type SpreadOptions,
+} from './placement';
 
 export const DEFAULT_GATEWAY_IMAGE: ImageRef = { repository: 'emr/gateway', tag: '0.1.0' };
 
@@ -103,7 +110,21 @@ export interface GatewayProps extends WorkloadOptions {
   readonly httpRoute?: GatewayHttpRouteOptions;
   /** @default 100m/1 CPU, 128/512 MiB */
   readonly resources?: ContainerResources;
+  /** Keep replicas on different nodes and zones. Preferred, never required. @default across nodes and zones */
+  readonly spread?: SpreadOptions | false;
+  /**
+   * PodDisruptionBudget `<name>` once the gateway runs more than one replica. It runs one today (see the class),
+   * and a budget over one pod either protects nothing or blocks every node drain.
+   * @default { maxUnavailable: 1 } for more than one replica; none for one
+   */
+  readonly disruptionBudget?: DisruptionBudgetOptions | false;
 }
+
+/**
+ * Replicas of the gateway: one, because users live in SQLite on one ReadWriteOnce volume. Spreading and the
+ * disruption budget follow this number, so a gateway with a shared store only has to raise it.
+ */
+const GATEWAY_REPLICAS = 1;
 
 const PATHS = {
   trust: '/var/hyperledger/gateway/ca',
@@ -197,7 +218,7 @@ export class Gateway extends Construct {
       metadata: { name, namespace, labels },
       podMetadata: { labels },
       select: false,
-      replicas: 1,
+      replicas: GATEWAY_REPLICAS,
       strategy: DeploymentStrategy.recreate(),
       ...podDefaults(this, props),
     });
@@ -211,6 +232,11 @@ export class Gateway extends Construct {
       extraEnv,
     });
     finishWorkload(this.deployment, selector, { others: [this.service] });
+    spreadPods(this.deployment, selector, props.spread);
+    const maxUnavailable = replicaDisruptionBudget(GATEWAY_REPLICAS, props.disruptionBudget);
+    if (maxUnavailable !== undefined) {
+      podDisruptionBudget(this, 'DisruptionBudget', { name, namespace, labels, selector, maxUnavailable });
+    }
     if (props.ingress) this.#addIngress(props.ingress, namespace, labels, props.port);
     if (props.httpRoute) this.#addHttpRoute(props.httpRoute, namespace, labels, props.port);
     if (props.networkPolicy ?? true) {

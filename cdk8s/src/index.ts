@@ -7,6 +7,7 @@ export * from './conventions';
 export * from './workload-options';
 export * from './credentials';
 export * from './network-policies';
+export * from './placement';
 export { FabricCa, type FabricCaProps } from './fabric-ca';
 export { Peer, type PeerProps, PEER_PATHS, CCAAS_BUILDER_DIR } from './peer';
 export {

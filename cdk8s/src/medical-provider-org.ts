@@ -1,12 +1,18 @@
 import { Construct } from 'constructs';
 import type { OrgModel, SecretKeyRef } from '@emr/network';
-import { assertDnsLabel, LABELS, ORG_LABEL, PART_OF } from './conventions';
+import { assertDnsLabel, componentSelector, LABELS, ORG_LABEL, PART_OF } from './conventions';
 import { ChaincodeService, type ChaincodeRuntime } from './chaincode-service';
 import { NodeCredentials } from './credentials';
 import { FabricCa } from './fabric-ca';
 import { Gateway, type GatewayHttpRouteOptions, type GatewayIngressOptions } from './gateway';
 import { OrgNetworkBaseline } from './network-policies';
 import { Peer } from './peer';
+import {
+  podDisruptionBudget,
+  replicaDisruptionBudget,
+  type DisruptionBudgetOptions,
+  type SpreadOptions,
+} from './placement';
 import { withDefaults, type ImageRef, type StorageOptions, type WorkloadOptions } from './workload-options';
 import { namespaceOf } from './workload-support';
 
@@ -61,6 +67,17 @@ export interface MedicalProviderOrgProps extends WorkloadOptions {
     /** Secret with the keys `jwt-key` and `key-encryption-key`. @default `gateway-<org>-keys` */
     readonly keysSecret?: string;
   };
+  /**
+   * Keep the org's peers apart from each other, and each workload's replicas apart, over nodes and zones.
+   * Preferred, never required.
+   * @default across nodes and zones
+   */
+  readonly spread?: SpreadOptions | false;
+  /**
+   * PodDisruptionBudget `peers-<org>` over all the org's peers, so that a node drain leaves the org endorsing.
+   * @default { maxUnavailable: 1 } for more than one peer; none for one (it would protect nothing)
+   */
+  readonly peerDisruptionBudget?: DisruptionBudgetOptions | false;
 }
 
 /**
@@ -144,11 +161,13 @@ export class MedicalProviderOrg extends Construct {
           gossipBootstrap: created[0]?.address,
           image: images.peer,
           storage: storage.peer,
+          spread: props.spread,
         }),
       ],
       [],
     );
     this.peers = peers;
+    this.#peerDisruptionBudget(props);
     this.chaincode = new ChaincodeService(this, 'Chaincode', {
       ...common,
       org: props.org,
@@ -156,6 +175,7 @@ export class MedicalProviderOrg extends Construct {
       chaincode: props.chaincode,
       runtime: props.chaincodeRuntime,
       image: images.chaincode,
+      spread: props.spread,
     });
     if (props.gateway.enabled ?? true) {
       this.gateway = new Gateway(this, 'Gateway', {
@@ -171,6 +191,7 @@ export class MedicalProviderOrg extends Construct {
         storage: storage.gateway,
         ingress: props.gateway.ingress,
         httpRoute: props.gateway.httpRoute,
+        spread: props.spread,
         ...(props.gateway.keysSecret
           ? {
               keys: {
@@ -181,5 +202,24 @@ export class MedicalProviderOrg extends Construct {
           : {}),
       });
     }
+  }
+
+  #peerDisruptionBudget(props: MedicalProviderOrgProps & { readonly managedBy: string }): void {
+    const maxUnavailable = replicaDisruptionBudget(this.peers.length, props.peerDisruptionBudget);
+    if (maxUnavailable === undefined) return;
+    const org = this.org.name;
+    // Each peer is a StatefulSet of its own; the budget counts them all through the org's peer labels.
+    podDisruptionBudget(this, 'PeerDisruptionBudget', {
+      name: `peers-${org}`,
+      namespace: this.namespace,
+      labels: {
+        [LABELS.component]: 'peer',
+        [LABELS.partOf]: PART_OF,
+        [LABELS.managedBy]: props.managedBy,
+        [ORG_LABEL]: org,
+      },
+      selector: componentSelector('peer', org),
+      maxUnavailable,
+    });
   }
 }

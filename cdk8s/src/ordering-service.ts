@@ -1,5 +1,12 @@
 import { Size } from 'cdk8s';
-import { type ContainerResources, PodManagementPolicy, Service, StatefulSet, Volume } from 'cdk8s-plus-33';
+import {
+  type ContainerResources,
+  type k8s,
+  PodManagementPolicy,
+  Service,
+  StatefulSet,
+  Volume,
+} from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
 import { images, ordererSpec, type NodeSpec, type OrgModel } from '@emr/network';
 import { assertDnsLabel, selectorLabels, serviceFqdn, workloadLabels } from './conventions';
@@ -22,6 +29,12 @@ import {
   withDefaults,
 } from './workload-options';
 import { dataClaim, finishWorkload, namespaceOf, podDefaults } from './workload-support';
+import {
+  podDisruptionBudget,
+  spreadPods,
+  type DisruptionBudgetOptions,
+  type SpreadOptions,
+} from './placement';
 
 export interface OrderingServiceProps extends WorkloadOptions {
   /** The ordering org. */
@@ -40,6 +53,19 @@ export interface OrderingServiceProps extends WorkloadOptions {
   readonly credentials?: NodeCredentials;
   /** @default 100m/1 CPU, 128/512 MiB */
   readonly resources?: ContainerResources;
+  /**
+   * Keep the consenters on different nodes and zones, so that losing one costs Raft one vote, not its quorum.
+   * Preferred, never required: a single-node cluster still runs them all.
+   * @default across nodes and zones
+   */
+  readonly spread?: SpreadOptions | false;
+  /**
+   * PodDisruptionBudget `<name>`: node drains and other evictions take down at most as many orderers as Raft
+   * tolerates losing, (replicas - 1) / 2 — 1 of 3, 2 of 5. Fewer than 3 orderers tolerate no loss; they get
+   * no budget unless one is given, since a budget of 0 blocks every drain of their nodes.
+   * @default { maxUnavailable: floor((replicas - 1) / 2) }; none for fewer than 3 orderers
+   */
+  readonly disruptionBudget?: DisruptionBudgetOptions | false;
 }
 
 /** One orderer as the channel config and admin clients address it. */
@@ -72,6 +98,8 @@ export class OrderingService extends Construct {
   readonly service: Service;
   readonly statefulSet: StatefulSet;
   readonly endpoints: readonly OrdererEndpoint[];
+  /** Present unless opted out or fewer than 3 orderers (see `disruptionBudget`). */
+  readonly disruptionBudget?: k8s.KubePodDisruptionBudget;
 
   constructor(scope: Construct, id: string, serviceProps: OrderingServiceProps) {
     super(scope, id);
@@ -170,6 +198,17 @@ export class OrderingService extends Construct {
       extraEnv: credentials.containerEnv,
     });
     finishWorkload(this.statefulSet, selector, { governing: this.service });
+    spreadPods(this.statefulSet, selector, props.spread);
+    const maxUnavailable = raftDisruptionBudget(replicas, props.disruptionBudget);
+    if (maxUnavailable !== undefined) {
+      this.disruptionBudget = podDisruptionBudget(this, 'DisruptionBudget', {
+        name,
+        namespace,
+        labels,
+        selector,
+        maxUnavailable,
+      });
+    }
     if (props.networkPolicy ?? true) {
       this.#networkPolicy(props, { namespace, labels, selector });
     }
@@ -199,4 +238,21 @@ export class OrderingService extends Construct {
       ],
     });
   }
+}
+
+/** How many Raft consenters of `replicas` may be disrupted at once: never more than Raft tolerates losing. */
+export function raftDisruptionBudget(
+  replicas: number,
+  options: DisruptionBudgetOptions | false | undefined,
+): number | undefined {
+  if (options === false) return undefined;
+  const tolerated = Math.floor((replicas - 1) / 2);
+  const maxUnavailable = options?.maxUnavailable ?? tolerated;
+  if (maxUnavailable > tolerated) {
+    throw new RangeError(
+      `${replicas} Raft orderers tolerate losing ${tolerated}; a disruption budget of ${maxUnavailable} ` +
+        'would let a node drain break their quorum',
+    );
+  }
+  return options?.maxUnavailable === undefined && tolerated === 0 ? undefined : maxUnavailable;
 }

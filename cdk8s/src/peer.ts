@@ -2,7 +2,14 @@ import { Size } from 'cdk8s';
 import { type ContainerResources, Service, StatefulSet, Volume } from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
 import { images, peerSpec, type NodeSpec, type OrgModel, type SecretKeyRef } from '@emr/network';
-import { assertDnsLabel, selectorLabels, serviceFqdn, serviceHostNames, workloadLabels } from './conventions';
+import {
+  assertDnsLabel,
+  componentSelector,
+  selectorLabels,
+  serviceFqdn,
+  serviceHostNames,
+  workloadLabels,
+} from './conventions';
 import { NodeCredentials } from './credentials';
 import { addNodeContainer, specPort } from './node-container';
 import {
@@ -22,6 +29,7 @@ import {
   withDefaults,
 } from './workload-options';
 import { dataClaim, finishWorkload, namespaceOf, podDefaults } from './workload-support';
+import { spreadPods, type SpreadOptions } from './placement';
 
 export interface PeerProps extends WorkloadOptions {
   readonly org: OrgModel;
@@ -45,6 +53,12 @@ export interface PeerProps extends WorkloadOptions {
   readonly chaincodeBuilderConfig?: SecretKeyRef;
   /** @default 150m/1 CPU, 256 MiB/1 GiB */
   readonly resources?: ContainerResources;
+  /**
+   * Keep this peer off the nodes and zones of the org's other peers (every `fabric-peer` pod of the org in the
+   * namespace), so that one failure leaves the org an endorser. Preferred, never required.
+   * @default across nodes and zones
+   */
+  readonly spread?: SpreadOptions | false;
 }
 
 /** Where Fabric's stock peer image keeps its chaincode-as-a-service builder. */
@@ -150,6 +164,8 @@ export class Peer extends Construct {
       extraEnv: credentials.containerEnv,
     });
     finishWorkload(this.statefulSet, selector, { governing: this.service });
+    // Each peer is its own StatefulSet: the siblings to avoid are the org's peers, not this workload's pods.
+    spreadPods(this.statefulSet, componentSelector('peer', props.org.name), props.spread);
     if (props.networkPolicy ?? true) {
       this.#networkPolicy(props, { namespace, labels, selector });
     }

@@ -212,6 +212,18 @@ describe('emr-operator chart', () => {
         'status',
       ),
       'create statefulsets in provider3': await can('provider3', 'create', 'statefulsets', 'apps'),
+      'patch poddisruptionbudgets in provider3': await can(
+        'provider3',
+        'patch',
+        'poddisruptionbudgets',
+        'policy',
+      ),
+      'list poddisruptionbudgets in provider3': await can(
+        'provider3',
+        'list',
+        'poddisruptionbudgets',
+        'policy',
+      ),
       'get secrets in provider3': await can('provider3', 'get', 'secrets'),
       'update leases in emr-system': await can('emr-system', 'update', 'leases', 'coordination.k8s.io'),
       'get secrets in kube-system': await can('kube-system', 'get', 'secrets'),
@@ -229,6 +241,9 @@ describe('emr-operator chart', () => {
     expect(checks).toEqual({
       'patch medicalproviders/status in provider3': true,
       'create statefulsets in provider3': true,
+      'patch poddisruptionbudgets in provider3': true,
+      // Applied and deleted by name; nothing lists them.
+      'list poddisruptionbudgets in provider3': false,
       'get secrets in provider3': true,
       'update leases in emr-system': true,
       'get secrets in kube-system': false,

@@ -81,6 +81,14 @@ const NEEDED_BEYOND_DEVNET: Readonly<Record<string, string>> = {
   ...workloadGrants('apps', ['statefulsets', 'deployments']),
   ...workloadGrants('networking.k8s.io', ['networkpolicies', 'ingresses']),
   ...workloadGrants('gateway.networking.k8s.io', ['httproutes']),
+  // The ordering org's and multi-peer providers' budgets: applied (get for the rendering hash, create and patch
+  // by server-side apply) and deleted by name with the rest of the rendering; nothing lists them.
+  ...Object.fromEntries(
+    ['get', 'create', 'patch', 'delete'].map((verb) => [
+      `provider: ${verb} policy/poddisruptionbudgets`,
+      'Kubernetes runtime and EmrNetwork controller: the PodDisruptionBudgets of the orderers and peers',
+    ]),
+  ),
   'provider: get core/configmaps': 'Kubernetes runtime: the rendering hash of a live ConfigMap',
   'provider: create core/configmaps': 'Kubernetes runtime: rendered ConfigMaps',
   'provider: patch core/configmaps': 'Kubernetes runtime: server-side apply',

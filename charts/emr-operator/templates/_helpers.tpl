@@ -95,6 +95,10 @@ annotations:
 - apiGroups: ["gateway.networking.k8s.io"]
   resources: ["httproutes"]
   verbs: ["get", "list", "create", "patch", "delete"]
+# The orderers' and peers' PodDisruptionBudgets: applied and deleted by name, never listed.
+- apiGroups: ["policy"]
+  resources: ["poddisruptionbudgets"]
+  verbs: ["get", "create", "patch", "delete"]
 # core/v1 Events on every transition (a repeated one is counted by a patch).
 - apiGroups: [""]
   resources: ["events"]
