@@ -3,6 +3,7 @@ import { PatientContract } from './contracts/patient';
 import { PhysicianContract } from './contracts/physician';
 import { ProviderContract } from './contracts/provider';
 import { SharingContract } from './contracts/sharing';
+import { exitOnTermination } from './shutdown';
 
 export { HealthCenterContract } from './contracts/health-center';
 export { PatientContract } from './contracts/patient';
@@ -24,3 +25,5 @@ export const contracts = [
   SharingContract,
   ProviderContract,
 ];
+
+exitOnTermination();

@@ -6,7 +6,8 @@
  * alone → provider3 applied; the operator pod is deleted in the middle of its onboarding and provider3 still
  * reaches Ready, admitted by a channel update both founders signed → a healthcenter user of provider3 admits a
  * patient (CreateEmr) through provider3's gateway, and a physician of provider1 reads it after the sharing
- * workflow (owner's and patient's consent) → provider4, whom the founders' consent policies refuse, stops at
+ * workflow (owner's and patient's consent) → spec.chaincode.version bumped on all three providers: each rolls its
+ * chaincode server to the new package ID, sequence 2 is committed, provider3's gateway still serves → provider4, whom the founders' consent policies refuse, stops at
  * ChannelMembershipApproved=False/ConsentRefused → the CRDs reject invalid resources with their messages →
  * printer columns → deletion cleans up, `helm uninstall` → down, the host as before.
  *
@@ -45,7 +46,13 @@ interface Condition {
 }
 interface Resource extends KubeObject {
   metadata: KubeObject['metadata'] & { creationTimestamp?: string; uid?: string };
-  status?: { phase?: string; signatures?: string; signedBy?: string[]; conditions?: Condition[] };
+  status?: {
+    phase?: string;
+    signatures?: string;
+    signedBy?: string[];
+    conditions?: Condition[];
+    chaincode?: { packageId?: string };
+  };
 }
 interface PodLike {
   metadata: { name: string; uid?: string; deletionTimestamp?: string };
@@ -208,6 +215,9 @@ describe('the operator on the one-node cluster', () => {
   let kubeconfig = '';
   let down = false;
   const passwords = new Map<string, string>();
+  /** provider3's CA root and its healthcenter's token, from the sharing workflow; used again after the upgrade. */
+  let trust3 = '';
+  let hc3 = '';
   const timings: string[] = [];
 
   const kubectl = (args: string[]): string =>
@@ -290,6 +300,20 @@ describe('the operator on the one-node cluster', () => {
       }
     } catch (error) {
       process.stdout.write(`(diagnostics failed: ${String(error)})\n`);
+    }
+  };
+
+  const dumpPodLogs = async (namespace: string): Promise<void> => {
+    for (const pod of await client.list<PodLike & { spec: { containers: { name: string }[] } }>(
+      `/api/v1/namespaces/${namespace}/pods`,
+    )) {
+      for (const container of pod.spec.containers) {
+        const log = await client.call(
+          'GET',
+          `/api/v1/namespaces/${namespace}/pods/${pod.metadata.name}/log?container=${container.name}&tailLines=40`,
+        );
+        process.stdout.write(`--- ${pod.metadata.name}/${container.name}:\n${log.body}\n`);
+      }
     }
   };
 
@@ -481,7 +505,8 @@ describe('the operator on the one-node cluster', () => {
     "serves provider3's users: a healthcenter admits a patient, and provider1's physician reads the EMR once shared",
     async () => {
       await cluster.apply([gatewayNodePort('provider1'), gatewayNodePort('provider3')]);
-      const [trust1, trust3] = [await trustOf('provider1'), await trustOf('provider3')];
+      const trust1 = await trustOf('provider1');
+      trust3 = await trustOf('provider3');
       const login = async (
         org: string,
         trust: string,
@@ -509,7 +534,7 @@ describe('the operator on the one-node cluster', () => {
         expect(user.status).toBe(201);
         return login(org, trust, username, String(user.body['enrollmentSecret']));
       };
-      const hc3 = await staff('provider3', trust3, 'hc-sara', 'healthcenter');
+      hc3 = await staff('provider3', trust3, 'hc-sara', 'healthcenter');
       const phys1 = await staff('provider1', trust1, 'dr-bert', 'physician');
 
       const answer = await gatewayCall('provider3', trust3, 'POST', '/api/v1/patients', {
@@ -559,6 +584,82 @@ describe('the operator on the one-node cluster', () => {
       expect(shared.body).toMatchObject({ emrId: admitted.emrId, patient: { patientId: 'P-CAROL-3' } });
     },
     6 * MINUTES,
+  );
+
+  it(
+    'upgrades the chaincode when spec.chaincode.version changes: new package in the pods, sequence 2, still serving',
+    async () => {
+      const members = ['provider1', 'provider2', 'provider3'];
+      const patched = Date.now();
+      for (const name of members) {
+        kubectl([
+          'patch',
+          `medicalprovider/${name}`,
+          '-n',
+          providerNamespace(name),
+          '--type=merge',
+          '-p',
+          '{"spec":{"chaincode":{"version":"2.0"}}}',
+        ]);
+      }
+      try {
+        for (const name of members) {
+          const namespace = providerNamespace(name);
+          // The summary is written with the approval; Ready, in that or a later write, once sequence 2 is committed.
+          kubectl([
+            'wait',
+            '--for=jsonpath={.status.chaincode.summary}=emr:2',
+            `medicalprovider/${name}`,
+            '-n',
+            namespace,
+            '--timeout=4m',
+          ]);
+          waitReady('medicalprovider', name, namespace, '2m');
+        }
+      } catch (error) {
+        await dumpOnFailure();
+        throw error;
+      }
+      timings.push(
+        `chaincode upgrade: all three Ready with emr:2 ${((Date.now() - patched) / 1000).toFixed(0)}s after the patch`,
+      );
+      for (const name of members) {
+        const upgraded = await provider(name);
+        const packageId = upgraded?.status?.chaincode?.packageId ?? '';
+        expect(packageId).toMatch(/^emr_2\.0:[0-9a-f]{64}$/);
+        // The rolled-out chaincode pods run the new package: the peers launch it by this ID.
+        const pods = await client.list<
+          PodLike & { spec: { containers: { env?: { name: string; value?: string }[] }[] } }
+        >(
+          `/api/v1/namespaces/${providerNamespace(name)}/pods?labelSelector=${encodeURIComponent(`app.kubernetes.io/instance=chaincode-${name}`)}`,
+        );
+        const live = pods.filter((pod) => pod.metadata.deletionTimestamp === undefined);
+        expect(live.length).toBeGreaterThan(0);
+        for (const pod of live) {
+          const env = pod.spec.containers.flatMap((c) => c.env ?? []);
+          expect(env.find((e) => e.name === 'CORE_CHAINCODE_ID')?.value).toBe(packageId);
+        }
+      }
+      // A transaction endorsed by provider3's own peer, i.e. run by its upgraded chaincode server.
+      const ready = Date.now();
+      const attempts: string[] = [];
+      const admit = async (): Promise<Answer | undefined> => {
+        const answer = await gatewayCall('provider3', trust3, 'POST', '/api/v1/patients', {
+          token: hc3,
+          body: { patientId: `p-dave-${attempts.length}`, name: 'Dave Example', birthDate: '1981-02-03' },
+        });
+        const detail = answer.status === 201 ? '' : ` ${JSON.stringify(answer.body)}`;
+        attempts.push(`${answer.status} at ${((Date.now() - ready) / 1000).toFixed(1)}s${detail}`);
+        if (answer.status !== 201 && attempts.length === 1) await dumpPodLogs(providerNamespace('provider3'));
+        return answer.status === 201 ? answer : undefined;
+      };
+      const answer = await waitFor('provider3 admits a patient after the upgrade', admit, 2 * MINUTES, 1000);
+      timings.push(`after the upgrade, provider3's gateway admits: ${attempts.join(', ')}`);
+      expect(answer.body['org']).toBe('Provider3MSP');
+      // Ready means serving: the first request succeeds (later attempts only say how long a failure lasted).
+      expect(attempts[0]).toMatch(/^201 /);
+    },
+    8 * MINUTES,
   );
 
   it(
@@ -669,7 +770,7 @@ describe('the operator on the one-node cluster', () => {
     for (const column of ['MSP ID', 'PHASE', 'CHANNEL', 'JOINED', 'CHAINCODE', 'SIGS', 'AGE']) {
       expect(header).toContain(column);
     }
-    expect(providers).toMatch(/provider3\s+Provider3MSP\s+Ready\s+emr\s+1\/1\s+emr:1\s+2\/2/);
+    expect(providers).toMatch(/provider3\s+Provider3MSP\s+Ready\s+emr\s+1\/1\s+emr:2\s+2\/2/);
     const networks = kubectl(['get', 'emrnet', '-A']);
     process.stdout.write(`${networks}\n`);
     expect(networks).toMatch(/emr\s+emr\s+3\s+Ready\s+.*Provider1MSP.*Provider2MSP/);

@@ -20,7 +20,7 @@ export { newKubeSecretStore } from './kube/secret-store';
 export { newLogger, SILENT, type Logger, type LogLevel } from './logger';
 export { PROVIDER_STEPS, type Step, type StepResult, type StepContext } from './provider/steps';
 export { decideConsent, tallyVotes, requiredSignatures, type ConsentPolicy } from './provider/consent';
-export { sequenceToApprove } from './provider/chaincode-sequence';
+export { compareVersions, planApproval } from './provider/chaincode-sequence';
 export { newDevnetRuntime, type DevnetRuntimeOptions } from './runtime/devnet';
 export { newKubernetesRuntime, renderProvider, type KubernetesRuntimeOptions } from './runtime/kubernetes';
 export type * from './runtime/types';

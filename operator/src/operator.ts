@@ -19,6 +19,7 @@ import type { KubeObject } from './kube/types';
 import type { Logger } from './logger';
 import { NetworkReconciler } from './network/reconciler';
 import type { OrderingRenderOptions } from './network/render';
+import { awaitsChaincodeApprovals, chaincodeApprovalChanged } from './provider/chaincode-progress';
 import { newKubeMemberDirectory, newKubeNetworkResolver } from './provider/kube-directory';
 import { ProviderReconciler } from './provider/reconciler';
 import type { Step } from './provider/steps';
@@ -287,13 +288,23 @@ export class Operator {
     const network = networkKey((object ?? previous) as MedicalProvider | undefined);
     if (network !== undefined) queues.networkQueue?.add(network);
     // An approval or a member's progress may unblock providers waiting for consent: look at them again.
-    if (event === 'modified' || event === 'added') this.#requeueWaiting(queues.queue, key);
+    if (event === 'modified' || event === 'added') {
+      // A member that approved a new chaincode version may leave the others behind the channel: all look again.
+      const everyone = chaincodeApprovalChanged(
+        object as MedicalProvider | undefined,
+        previous as MedicalProvider | undefined,
+      );
+      this.#requeueWaiting(queues.queue, key, everyone);
+    }
   }
 
-  #requeueWaiting(queue: WorkQueue, changed: string): void {
+  #requeueWaiting(queue: WorkQueue, changed: string, everyone: boolean): void {
     for (const other of this.#cachedProviders()) {
       const otherKey = objectKey(other);
-      const waiting = ['AwaitingApproval', 'Failed'].includes(other.status?.phase ?? '');
+      const waiting =
+        everyone ||
+        ['AwaitingApproval', 'Failed'].includes(other.status?.phase ?? '') ||
+        awaitsChaincodeApprovals(other);
       if (waiting && otherKey !== changed) queue.add(otherKey);
     }
   }

@@ -32,6 +32,13 @@ const STATEFUL_SETS: ResourceType = {
   namespaced: true,
 };
 
+const DISRUPTION_BUDGETS: ResourceType = {
+  group: 'policy',
+  version: 'v1',
+  plural: 'poddisruptionbudgets',
+  namespaced: true,
+};
+
 interface Managed extends KubeObject {
   readonly metadata: KubeObject['metadata'] & {
     readonly managedFields?: { manager: string }[];
@@ -106,6 +113,14 @@ describe('the EmrNetwork controller on a real API server', () => {
       ]);
       expect(set.metadata.managedFields?.map((f) => f.manager)).toContain('emr-operator');
     }
+    // Raft's budget: a node drain may take one of the three orderers.
+    const budget = await cluster.client.get<Managed & { spec: { maxUnavailable: number } }>(
+      resourcePath(DISRUPTION_BUDGETS, { namespace: NS, name: 'orderer' }),
+    );
+    expect(budget?.spec.maxUnavailable).toBe(1);
+    expect(budget?.metadata.ownerReferences).toEqual([
+      expect.objectContaining({ kind: 'EmrNetwork', name: 'emr' }),
+    ]);
     const events = (await listObjects(cluster.client, EVENTS, { namespace: NS })).items as EventObject[];
     expect(events.filter((e) => e.involvedObject.kind === 'EmrNetwork').map((e) => e.reason)).toEqual(
       expect.arrayContaining(['RegistrarSecretMissing', 'CAStarting']),
@@ -130,5 +145,10 @@ describe('the EmrNetwork controller on a real API server', () => {
     await eventually('EmrNetwork gone', async () => (await network()) === undefined);
     const { items } = await listObjects(cluster.client, STATEFUL_SETS, { namespace: NS });
     expect(items).toEqual([]);
+    expect(
+      (await listObjects(cluster.client, DISRUPTION_BUDGETS, { namespace: NS })).items.map(
+        (b) => b.metadata.name,
+      ),
+    ).toEqual([]);
   });
 });

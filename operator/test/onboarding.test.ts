@@ -3,7 +3,9 @@
 // its devnet runtime. The devnet's providers are adopted as MedicalProviders (no ledger writes); provider4, which
 // provider1's consent policy does not admit, stops with a clear condition; provider3 waits for provider2's manual
 // approval across an operator restart, is admitted by a channel update signed by both members, joins, approves
-// the committed chaincode, initializes — and its healthcenter user creates an EMR.
+// the committed chaincode, initializes — and its healthcenter user creates an EMR. Then the chaincode is upgraded
+// by spec.chaincode.version: provider1 and provider2 (a majority) commit sequence 2, provider3 — still naming the
+// old version — is told it is behind, catches up once its spec names the new one, and its users transact again.
 import { execFile } from 'node:child_process';
 import { randomBytes, X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,7 +13,15 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { connectGateway, newCaClient, queryLedgerHeight, withRetry, type Devnet } from '@emr/network';
+import {
+  connectGateway,
+  newCaClient,
+  newChaincodeLifecycle,
+  queryLedgerHeight,
+  withRetry,
+  type Devnet,
+  type Identity,
+} from '@emr/network';
 import { toolsBinDir } from '../../cdk8s/test/support/kube-apiserver';
 import { chaincodeProbe } from '../../network/test/support/chaincode-probe';
 import { APPROVE_ANNOTATION } from '../src/api/medical-provider';
@@ -35,7 +45,7 @@ import {
   waitForCondition,
   type TestCluster,
 } from './support/kube';
-import { adoptDevnetProvider, newOperatorTestDevnet } from './support/devnet';
+import { adoptDevnetProvider, newOperatorTestDevnet, OPERATOR_TEST_PORT_BASE } from './support/devnet';
 
 const MINUTE = 60_000;
 const PRINTER_COLUMNS = [
@@ -57,6 +67,8 @@ describe('onboarding a provider into a running devnet channel', () => {
   let cluster: TestCluster;
   let operator: Operator;
   let heightBefore: number;
+  /** provider3's healthcenter user (CreateEmr needs the role). */
+  let healthcenter: Identity;
 
   const startOperator = async (identity: string): Promise<Operator> => {
     const started = new Operator({
@@ -82,6 +94,36 @@ describe('onboarding a provider into a running devnet channel', () => {
   };
   let kubeconfigFile: string;
 
+  /** A CreateEmr endorsed by provider3's own peer (so run by its chaincode server), then a read of it. */
+  const createEmrAtProvider3 = async (): Promise<boolean> => {
+    using connection = connectGateway(
+      devnet.peerEndpoint({ name: 'provider3', mspId: 'Provider3MSP' }),
+      healthcenter,
+    );
+    const probe = chaincodeProbe(connection.gateway, { channel: 'emr', chaincode: 'emr' } as never);
+    const patientId = await withRetry(() => probe.write(), { attempts: 30, delayMs: 1_000 });
+    return await probe.read(patientId);
+  };
+
+  /** The definition committed on the channel, as provider1's admin reads it. */
+  const committedChaincode = async (): Promise<
+    { sequence: number; version: string; approvals: Record<string, boolean> } | undefined
+  > => {
+    const admin = await readSecret(cluster.client, 'provider1', 'provider1-admin');
+    using connection = connectGateway(devnet.peerEndpoint({ name: 'provider1', mspId: 'Provider1MSP' }), {
+      mspId: 'Provider1MSP',
+      certificate: admin?.['cert.pem'] ?? '',
+      privateKey: admin?.['key.pem'] ?? '',
+    });
+    return await newChaincodeLifecycle(connection.gateway, 'emr').queryCommitted('emr');
+  };
+
+  const setChaincodeVersion = (name: string, version: string): Promise<unknown> =>
+    cluster.client.request('PATCH', resourcePath(MEDICAL_PROVIDERS, { namespace: name, name }), {
+      body: { spec: { chaincode: { version } } },
+      contentType: 'application/merge-patch+json',
+    });
+
   const ledgerHeight = async (): Promise<number> => {
     const org = { name: 'provider1', mspId: 'Provider1MSP' };
     const admin = await readSecret(cluster.client, 'provider1', 'provider1-admin');
@@ -95,7 +137,9 @@ describe('onboarding a provider into a running devnet channel', () => {
 
   beforeAll(async () => {
     const started = Date.now();
-    ({ devnet, gatewayScript } = newOperatorTestDevnet());
+    ({ devnet, gatewayScript } = newOperatorTestDevnet(
+      Number(process.env['EMR_TEST_PORT_BASE'] ?? OPERATOR_TEST_PORT_BASE),
+    ));
     expect(await devnet.up()).toBe('started');
     timings['devnet up'] = Date.now() - started;
     cluster = await startTestCluster(['emr-orderer', 'provider1', 'provider2', 'provider3', 'provider4']);
@@ -335,14 +379,8 @@ describe('onboarding a provider into a running devnet channel', () => {
         type: 'client',
         attributes: [{ name: 'emr.role', value: 'healthcenter', ecert: true }],
       });
-      const user = await ca.enroll({ enrollmentId: 'healthcenter-it', secret, mspId: 'Provider3MSP' });
-      using connection = connectGateway(
-        devnet.peerEndpoint({ name: 'provider3', mspId: 'Provider3MSP' }),
-        user,
-      );
-      const probe = chaincodeProbe(connection.gateway, { channel: 'emr', chaincode: 'emr' } as never);
-      const patientId = await withRetry(() => probe.write(), { attempts: 30, delayMs: 1_000 });
-      expect(await probe.read(patientId)).toBe(true);
+      healthcenter = await ca.enroll({ enrollmentId: 'healthcenter-it', secret, mspId: 'Provider3MSP' });
+      expect(await createEmrAtProvider3()).toBe(true);
     },
     3 * MINUTE,
   );
@@ -380,5 +418,102 @@ describe('onboarding a provider into a running devnet channel', () => {
       expect(await snapshot()).toEqual(before);
     },
     4 * MINUTE,
+  );
+  it(
+    'upgrades the chaincode when a majority of members names a new version; a member naming the old one is told so',
+    async () => {
+      const started = Date.now();
+      await Promise.all(['provider1', 'provider2'].map((name) => setChaincodeVersion(name, '2.0')));
+      const committed = await eventually(
+        'sequence 2 committed',
+        async () => {
+          const definition = await committedChaincode();
+          return definition?.sequence === 2 ? definition : undefined;
+        },
+        3 * MINUTE,
+      );
+      timings['upgrade: patch to sequence 2 committed'] = Date.now() - started;
+      expect(committed).toMatchObject({
+        version: '2.0',
+        approvals: { Provider1MSP: true, Provider2MSP: true, Provider3MSP: false },
+      });
+      for (const name of ['provider1', 'provider2']) {
+        const ready = await waitForCondition(
+          cluster.client,
+          name,
+          name,
+          'Ready',
+          'True',
+          undefined,
+          2 * MINUTE,
+        );
+        expect(ready.status?.chaincode).toMatchObject({ version: '2.0', sequence: 2, summary: 'emr:2' });
+        expect(ready.status?.chaincode?.packageId).toMatch(/^emr_2\.0:[0-9a-f]{64}$/);
+        // The org's chaincode server was restarted with the new package ID.
+        const spec = devnet.layout.chaincodeServerSpec(
+          { name, mspId: ready.spec.mspId },
+          Number(name.slice(-1)),
+          ready.status?.chaincode?.packageId ?? '',
+        );
+        expect(await devnet.supervisor.state(spec)).toBe('current');
+      }
+      timings['upgrade: patch to provider1+2 Ready'] = Date.now() - started;
+      // provider3 still names 1.0: no downgrade proposed (nothing beyond sequence 2), a condition says what to do.
+      const behind = await waitForCondition(
+        cluster.client,
+        'provider3',
+        'provider3',
+        'ChaincodeApproved',
+        'False',
+        'VersionBehindChannel',
+        2 * MINUTE,
+      );
+      expect(condition(behind, 'ChaincodeApproved')?.message).toContain(
+        'spec.chaincode.version 1.0 is older and the operator does not downgrade: set spec.chaincode.version to 2.0',
+      );
+      expect(behind.status).toMatchObject({ phase: 'Failed', chaincode: { summary: 'emr:1' } });
+      expect(condition(behind, 'Ready')).toMatchObject({ status: 'False', reason: 'VersionBehindChannel' });
+      expect((await committedChaincode())?.sequence).toBe(2);
+    },
+    6 * MINUTE,
+  );
+
+  it(
+    'provider3 catches up once its spec names the new version, and its users create EMRs on sequence 2',
+    async () => {
+      const started = Date.now();
+      await setChaincodeVersion('provider3', '2.0');
+      const ready = await waitForCondition(
+        cluster.client,
+        'provider3',
+        'provider3',
+        'Ready',
+        'True',
+        undefined,
+        3 * MINUTE,
+      );
+      timings['upgrade: provider3 patch to Ready'] = Date.now() - started;
+      expect(ready.status?.chaincode).toMatchObject({ version: '2.0', sequence: 2, summary: 'emr:2' });
+      expect(condition(ready, 'ChaincodeCommitted')?.message).toMatch(/2\.0 \(sequence 2\) is committed/);
+      expect(await committedChaincode()).toMatchObject({
+        sequence: 2,
+        version: '2.0',
+        approvals: { Provider1MSP: true, Provider2MSP: true, Provider3MSP: true },
+      });
+      // Endorsed by provider3's own peer: its chaincode server serves the package of sequence 2.
+      expect(await createEmrAtProvider3()).toBe(true);
+      const table = await kubectl(
+        'get',
+        'mp',
+        '-A',
+        '--no-headers',
+        '-o',
+        'custom-columns=' + PRINTER_COLUMNS,
+      );
+      for (const name of ['provider1', 'provider2', 'provider3']) {
+        expect(table).toMatch(new RegExp(`^${name}\\s+\\S+\\s+Ready\\s+emr\\s+1/1\\s+emr:2\\b`, 'm'));
+      }
+    },
+    5 * MINUTE,
   );
 });

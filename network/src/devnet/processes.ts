@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, openSync, closeSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { get } from 'node:http';
 import { get as getHttps } from 'node:https';
 import { connect, createServer } from 'node:net';
@@ -15,6 +16,24 @@ export interface ProcessRecord {
   readonly pid: number;
   readonly kind: NodeSpec['kind'];
   readonly ports: Readonly<Record<string, number>>;
+  /** specFingerprint of what it was started from; absent in records of older devnets. */
+  readonly fingerprint?: string;
+}
+
+/**
+ * What a node's process is started from: its command and environment (secrets as their references). A node whose
+ * spec changed — e.g. a chaincode server given a new package ID — must be restarted to run it.
+ */
+export function specFingerprint(spec: NodeSpec): string {
+  return createHash('sha256')
+    .update(
+      JSON.stringify({
+        command: spec.command,
+        env: Object.entries(spec.env).sort(([a], [b]) => a.localeCompare(b)),
+      }),
+    )
+    .digest('hex')
+    .slice(0, 16);
 }
 
 export class DevnetError extends Error {
@@ -31,6 +50,7 @@ export interface SupervisorOptions {
 
 export class ProcessSupervisor {
   readonly #options: SupervisorOptions;
+  #updates: Promise<void> = Promise.resolve();
 
   constructor(options: SupervisorOptions) {
     this.#options = options;
@@ -48,6 +68,18 @@ export class ProcessSupervisor {
     return record !== undefined && isAlive(record.pid);
   }
 
+  /**
+   * Whether the node runs, and from this spec (`current`) or from another (`outdated`: restart it to apply the
+   * spec). A running node of a record without fingerprint counts as current.
+   */
+  async state(spec: NodeSpec): Promise<'stopped' | 'current' | 'outdated'> {
+    const record = (await this.records()).find((r) => r.name === spec.name);
+    if (record === undefined || !isAlive(record.pid)) return 'stopped';
+    return record.fingerprint === undefined || record.fingerprint === specFingerprint(spec)
+      ? 'current'
+      : 'outdated';
+  }
+
   /** Starts the node unless it runs already, then waits until its readiness probe passes. */
   async start(spec: NodeSpec): Promise<'started' | 'running'> {
     if (await this.isRunning(spec.name)) {
@@ -60,8 +92,8 @@ export class ProcessSupervisor {
     }
     const pid = await this.#spawn(spec);
     const ports = Object.fromEntries(spec.ports.map((p) => [p.name, p.port]));
-    const others = (await this.records()).filter((r) => r.name !== spec.name);
-    await this.#save([...others, { name: spec.name, pid, kind: spec.kind, ports }]);
+    const record = { name: spec.name, pid, kind: spec.kind, ports, fingerprint: specFingerprint(spec) };
+    await this.#update((records) => [...records.filter((r) => r.name !== spec.name), record]);
     await this.#waitReady(spec, pid, join(this.#options.logDir, `${spec.name}.log`));
     return 'started';
   }
@@ -95,24 +127,36 @@ export class ProcessSupervisor {
 
   /** SIGTERM, then SIGKILL after a grace period; forgets the node. */
   async stop(name: string): Promise<void> {
-    const records = await this.records();
-    const record = records.find((r) => r.name === name);
+    const record = (await this.records()).find((r) => r.name === name);
     if (record) {
       await terminate(record.pid);
     }
-    await this.#save(records.filter((r) => r.name !== name));
+    await this.#update((records) => records.filter((r) => r.name !== name));
   }
 
   async stopAll(): Promise<number> {
     const records = await this.records();
     await Promise.all(records.map((r) => terminate(r.pid)));
-    await this.#save([]);
+    await this.#update(() => []);
     return records.length;
+  }
+
+  /**
+   * Read-modify-write of the state file, one at a time in this process: nodes started or stopped concurrently (the
+   * operator's workers restarting several orgs' chaincode servers) would otherwise drop each other's records.
+   */
+  #update(change: (records: ProcessRecord[]) => ProcessRecord[]): Promise<void> {
+    const updated = this.#updates.then(async () => this.#save(change(await this.records())));
+    this.#updates = updated.catch(() => undefined);
+    return updated;
   }
 
   async #save(records: readonly ProcessRecord[]): Promise<void> {
     await mkdir(dirname(this.#options.stateFile), { recursive: true });
-    await writeFile(this.#options.stateFile, JSON.stringify(records, null, 2));
+    // Written aside and renamed: a reader never sees a half-written file.
+    const next = `${this.#options.stateFile}.${process.pid}.tmp`;
+    await writeFile(next, JSON.stringify(records, null, 2));
+    await rename(next, this.#options.stateFile);
   }
 
   async #resolveEnv(spec: NodeSpec): Promise<Record<string, string>> {

@@ -3,12 +3,15 @@
  * ports devnet's layout gives org number N (`provider<N>`). It plays the part the pods play in Kubernetes — each
  * node enrolls itself at the org's CA with the enrollment secret the operator registered in the provider's
  * Secrets — so the operator's steps run unchanged against real Fabric processes: in tests, in the onboarding
- * benchmark and for local development. Nodes that already run (a devnet's own providers) are left alone.
+ * benchmark and for local development. Nodes that already run (a devnet's own providers) are left alone, except
+ * a chaincode server running another package than the spec's (an upgrade): it is restarted with the new one.
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   newCaClient,
+  TLS_FILES,
   writeLocalMsp,
   writeTlsFiles,
   type Devnet,
@@ -175,17 +178,26 @@ class DevnetProvider implements ProviderRuntime {
     return { ...ready(`1/1 peers running (${name})`), readyCount: 1, total: 1 };
   }
 
+  /**
+   * The org's chaincode server running `packageId`. A server running another package (the spec's chaincode version
+   * changed) is restarted with the new one — the peers reconnect to it once the definition naming it is committed.
+   */
   async #ensureChaincodeServer(packageId: string): Promise<WorkloadState> {
     const name = this.#layout.chaincodeServerName(this.#org);
-    if (await this.#running(name)) return ready(`${name} runs`);
-    const tls = await this.#enroll(name, true);
-    if (!tls) return notReady(`${name} is not registered yet`);
-    await writeTlsFiles(join(this.#layout.nodeDir(this.#org, name), 'tls'), {
-      identity: tls,
-      caCertificate: await this.#caCertificate(),
-    });
-    await this.#devnet.supervisor.start(this.#layout.chaincodeServerSpec(this.#org, this.#index, packageId));
-    return ready(`${name} started with ${packageId}`);
+    const spec = this.#layout.chaincodeServerSpec(this.#org, this.#index, packageId);
+    const { supervisor } = this.#devnet;
+    const state = await supervisor.state(spec);
+    if (state === 'current') return ready(`${name} runs ${packageId}`);
+    const tlsDir = join(this.#layout.nodeDir(this.#org, name), 'tls');
+    // A restart keeps the TLS identity the server was enrolled with.
+    if (state === 'stopped' || !existsSync(join(tlsDir, TLS_FILES.certificate))) {
+      const tls = await this.#enroll(name, true);
+      if (!tls) return notReady(`${name} is not registered yet`);
+      await writeTlsFiles(tlsDir, { identity: tls, caCertificate: await this.#caCertificate() });
+    }
+    if (state === 'outdated') await supervisor.stop(name);
+    await supervisor.start(spec);
+    return ready(`${name} ${state === 'outdated' ? 'restarted' : 'started'} with ${packageId}`);
   }
 
   async #ensureGateway(): Promise<WorkloadState> {

@@ -40,6 +40,7 @@ import type {
   RuntimeFactory,
   WorkloadState,
 } from './types';
+import { rolloutPending, type WorkloadStatus } from './rollout';
 
 export interface KubernetesRuntimeOptions {
   readonly client: KubeClient;
@@ -52,7 +53,7 @@ export interface KubernetesRuntimeOptions {
   readonly clusterDomain?: string;
 }
 
-/** REST locations of the kinds MedicalProviderOrg renders. */
+/** REST locations of the kinds MedicalProviderOrg and the ordering org (../network/render.ts) render. */
 const KINDS: Readonly<Record<string, ResourceType>> = {
   'v1/Service': { group: '', version: 'v1', plural: 'services', namespaced: true },
   'v1/ConfigMap': CONFIG_MAPS,
@@ -66,6 +67,13 @@ const KINDS: Readonly<Record<string, ResourceType>> = {
   'v1/ServiceAccount': { group: '', version: 'v1', plural: 'serviceaccounts', namespaced: true },
   'apps/v1/StatefulSet': { group: 'apps', version: 'v1', plural: 'statefulsets', namespaced: true },
   'apps/v1/Deployment': { group: 'apps', version: 'v1', plural: 'deployments', namespaced: true },
+  // Raft orderers, a provider's peers, replicated Deployments (cdk8s/src/placement.ts).
+  'policy/v1/PodDisruptionBudget': {
+    group: 'policy',
+    version: 'v1',
+    plural: 'poddisruptionbudgets',
+    namespaced: true,
+  },
   'networking.k8s.io/v1/NetworkPolicy': {
     group: 'networking.k8s.io',
     version: 'v1',
@@ -216,7 +224,7 @@ export async function applyRendered(client: KubeClient, object: KubeObject): Pro
   await applyObject(client, type, { ...object, metadata: { ...object.metadata, annotations } });
 }
 
-/** Whether the named StatefulSets or Deployments have all their replicas ready, as a person reads it. */
+/** Whether the named StatefulSets or Deployments are rolled out with all replicas ready, as a person reads it. */
 export async function workloadsReady(
   client: KubeClient,
   namespace: string,
@@ -227,21 +235,15 @@ export async function workloadsReady(
   const waiting: string[] = [];
   let readyCount = 0;
   for (const name of workloadNames) {
-    const workload = await client.get<WorkloadStatus>(resourcePath(type, { namespace, name }));
-    const wanted = workload?.spec?.replicas ?? 1;
-    const ready = workload?.status?.readyReplicas ?? 0;
-    if (ready >= wanted) readyCount++;
-    else waiting.push(`${kind} ${name}: ${ready}/${wanted} ready`);
+    const workload = await client.get<WorkloadStatus & KubeObject>(resourcePath(type, { namespace, name }));
+    const pending = rolloutPending(kind, name, workload);
+    if (pending === undefined) readyCount++;
+    else waiting.push(pending);
   }
   const total = workloadNames.length;
   return waiting.length === 0
     ? { ready: true, message: `${readyCount}/${total} ${kind}s ready`, readyCount, total }
     : { ready: false, message: `waiting for ${waiting.join(', ')}`, readyCount, total };
-}
-
-interface WorkloadStatus extends KubeObject {
-  readonly spec?: { readonly replicas?: number };
-  readonly status?: { readonly readyReplicas?: number };
 }
 
 export function newKubernetesRuntime(options: KubernetesRuntimeOptions): RuntimeFactory {
@@ -280,7 +282,16 @@ class KubernetesProvider implements ProviderRuntime {
           Array.from({ length: this.#provider.spec.peers.replicas }, (_, i) => names.peer(org, i)),
         );
       },
-      ensureChaincodeServer: () => this.#ensure('Deployment', [names.chaincodeServer(org)]),
+      ensureChaincodeServer: (packageId) => {
+        // The Deployment is rendered from spec.chaincode (its CORE_CHAINCODE_ID); the step packaged the same spec.
+        const rendered = this.#render().org.chaincode.packageId;
+        if (rendered !== packageId) {
+          throw new Error(
+            `the chaincode server is rendered with package ${rendered}, the step installed ${packageId}`,
+          );
+        }
+        return this.#ensure('Deployment', [names.chaincodeServer(org)]);
+      },
       ensureGateway: () => this.#ensure('Deployment', [names.gateway(org)]),
       remove: () => this.#remove(),
     };

@@ -8,8 +8,8 @@ import {
   type ChaincodeLifecycle,
   type ChaincodePackage,
 } from '@emr/network';
-import { lifecycleMajority, sequenceToApprove } from '../chaincode-sequence';
-import { done, required, waiting, type Step, type StepContext, type StepResult } from './types';
+import { lifecycleMajority, planApproval } from '../chaincode-sequence';
+import { blocked, done, required, waiting, type Step, type StepContext, type StepResult } from './types';
 
 /** The chaincode-as-a-service package of the spec's chaincode; the same bytes (and package ID) for every org. */
 export function chaincodePackage(context: Pick<StepContext, 'provider'>): ChaincodePackage {
@@ -28,7 +28,12 @@ function firstPeer(
 /**
  * ChaincodeApproved: the package is installed on every peer, the chaincode server runs it, and the org approved
  * the definition: the committed sequence when the spec's version is committed (a provider joining later), the next
- * one for a new version (an upgrade), 1 when nothing is committed.
+ * one for a newer version (an upgrade), 1 when nothing is committed. A spec naming an older version than the
+ * committed one stops here with VersionBehindChannel rather than proposing a downgrade.
+ *
+ * An upgrade switches this org's chaincode server to the new package before the new definition is committed: from
+ * then until the commit this org's peers cannot run the chaincode (the server registers with the new package ID,
+ * the peer launches the committed one's), and the other orgs endorse (AnyEndorsement) — see the README.
  */
 export const chaincodeApproved: Step = {
   condition: 'ChaincodeApproved',
@@ -37,8 +42,23 @@ export const chaincodeApproved: Step = {
     const { runtime, memo, provider, org, status } = context;
     const admin = required(memo.admin, 'the admin identity');
     const network = required(memo.network, 'the network');
-    const pkg = chaincodePackage(context);
+    const { name, version } = provider.spec.chaincode;
     const peers = await runtime.endpoints.peers();
+    using connection = connectGateway(firstPeer(peers), admin);
+    const lifecycle = newChaincodeLifecycle(connection.gateway, network.channel);
+    const committed = await lifecycle.queryCommitted(name);
+    const plan = planApproval(committed, version);
+    if (plan.kind === 'behind') {
+      return blocked(
+        'VersionBehindChannel',
+        `channel ${network.channel} has ${name} ${plan.committed.version} committed (sequence ` +
+          `${plan.committed.sequence}); spec.chaincode.version ${version} is older and the operator does not ` +
+          `downgrade: set spec.chaincode.version to ${plan.committed.version} (to roll back, publish the old ` +
+          'image under a newer version)',
+        60_000,
+      );
+    }
+    const pkg = chaincodePackage(context);
     for (const peer of peers) {
       const peerAdmin = newPeerAdmin(peer, admin);
       try {
@@ -49,14 +69,10 @@ export const chaincodeApproved: Step = {
     }
     const server = await runtime.workloads.ensureChaincodeServer(pkg.packageId);
     if (!server.ready) return waiting('ChaincodeServerStarting', server.message, 5_000);
-    using connection = connectGateway(firstPeer(peers), admin);
-    const lifecycle = newChaincodeLifecycle(connection.gateway, network.channel);
-    const { name, version } = provider.spec.chaincode;
-    const committed = await lifecycle.queryCommitted(name);
     const definition: ChaincodeDefinition = {
       name,
       version,
-      sequence: sequenceToApprove(committed, version),
+      sequence: plan.sequence,
       packageId: pkg.packageId,
       endorsementPolicyReference: network.endorsementPolicyReference,
     };
@@ -95,7 +111,8 @@ async function commitWhenApproved(
       'AwaitingApprovals',
       `${definition.name} ${definition.version} (sequence ${definition.sequence}) approved by ${approvers.length} ` +
         `of the ${needed} orgs needed (${approvers.join(', ') || 'none'}); waiting for ` +
-        orgs.filter((mspId) => !readiness[mspId]).join(', '),
+        orgs.filter((mspId) => !readiness[mspId]).join(', ') +
+        ` (spec.chaincode.version ${definition.version} on their MedicalProviders)`,
       15_000,
     );
   }
