@@ -7,21 +7,18 @@
  * Uses its own state folder, and refuses to run while another cluster (for example `make cluster-up`) is up.
  */
 import { existsSync } from 'node:fs';
-import { request } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Cluster } from '../src/cluster';
 import { captureHostState, diffHostState, type HostState } from '../src/host/state';
 import { findImage } from '../src/images/catalog';
 import { waitFor, type KubeClient, type KubeObject } from '../src/kube-client';
+import { getFromHost, jobSucceeds } from './support/node-kit';
 import { prepareTestCluster, removeTestCluster, type TestCluster } from './support/test-cluster';
 
 const NAMESPACE = 'emr-cluster-test';
 const CA_NODE_PORT = 30754;
 const MINUTES = 60_000;
 
-interface JobLike {
-  status?: { succeeded?: number; failed?: number };
-}
 interface PodLike {
   status?: { phase?: string; conditions?: { type: string; status: string }[] };
 }
@@ -77,35 +74,6 @@ function deployment(name: string, container: Record<string, unknown>, volumes: u
       },
     },
   };
-}
-
-/** GET over TLS from the host (the CA's certificate is self-signed: this checks reachability, not identity). */
-function getFromHost(url: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { rejectUnauthorized: false, timeout: 5000 }, (response) => {
-      let body = '';
-      response.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      response.on('end', () => {
-        resolve({ status: response.statusCode ?? 0, body });
-      });
-    });
-    req.once('timeout', () => req.destroy(new Error('timeout')));
-    req.once('error', reject);
-    req.end();
-  });
-}
-
-async function jobSucceeds(client: KubeClient, name: string): Promise<void> {
-  await waitFor(
-    `job ${name} complete`,
-    async () => {
-      const status = (await client.get<JobLike>(`/apis/batch/v1/namespaces/${NAMESPACE}/jobs/${name}`))
-        ?.status;
-      if ((status?.failed ?? 0) > 0) throw new Error(`job ${name} failed`);
-      return (status?.succeeded ?? 0) > 0 ? true : undefined;
-    },
-    2 * MINUTES,
-  );
 }
 
 async function deploymentReady(client: KubeClient, name: string): Promise<void> {
@@ -253,9 +221,9 @@ describe('one-node Kubernetes cluster without Docker', () => {
         }),
       ]);
       await Promise.all([
-        jobSucceeds(client, 'peer-version'),
-        jobSucceeds(client, 'dns'),
-        jobSucceeds(client, 'gateway-modules'),
+        jobSucceeds(client, NAMESPACE, 'peer-version', 2 * MINUTES),
+        jobSucceeds(client, NAMESPACE, 'dns', 2 * MINUTES),
+        jobSucceeds(client, NAMESPACE, 'gateway-modules', 2 * MINUTES),
         deploymentReady(client, 'chaincode'),
       ]);
     },

@@ -15,19 +15,26 @@
  *
  * Needs root; refuses to run while another cluster (for example `make cluster-up`) is up.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { existsSync, mkdirSync, chownSync } from 'node:fs';
-import { request } from 'node:https';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { configtx } from '@emr/network';
 import type { Cluster } from '../src/cluster';
 import { captureHostState, diffHostState, type HostState } from '../src/host/state';
-import { APP_USER } from '../src/images/catalog';
 import { waitFor, type KubeClient, type KubeObject } from '../src/kube-client';
 import { REPO_ROOT } from '../src/settings';
+import {
+  gatewayCall,
+  getFromHost,
+  hostPathVolumes,
+  isReady,
+  jobSucceeds,
+  random,
+  type PodLike,
+} from './support/node-kit';
 import { prepareTestCluster, removeTestCluster, type TestCluster } from './support/test-cluster';
 
 const NAMESPACE = 'emr';
@@ -65,14 +72,6 @@ const CLAIMS = [
 /** Workloads of the chart: 3 CAs, 3 orderers, 2 peers, 2 chaincode servers, 2 gateways. */
 const PODS = 12;
 
-interface PodLike {
-  metadata: { name: string };
-  status?: { phase?: string; conditions?: { type: string; status: string }[] };
-}
-interface JobLike {
-  status?: { succeeded?: number; failed?: number };
-}
-
 const run = promisify(execFile);
 
 /** The helm binary of `make tools`; rejects with its output when it exits non-zero. */
@@ -89,37 +88,6 @@ async function helm(args: string[]): Promise<string> {
   }
 }
 
-/** A StorageClass without provisioner and one hostPath volume per claim, bound to it in advance. */
-function hostPathVolumes(root: string): KubeObject[] {
-  return [
-    {
-      apiVersion: 'storage.k8s.io/v1',
-      kind: 'StorageClass',
-      metadata: { name: STORAGE_CLASS },
-      provisioner: 'kubernetes.io/no-provisioner',
-      volumeBindingMode: 'WaitForFirstConsumer',
-    },
-    ...CLAIMS.map((claim): KubeObject => {
-      const path = join(root, claim);
-      mkdirSync(path, { recursive: true });
-      chownSync(path, APP_USER.uid, APP_USER.gid);
-      return {
-        apiVersion: 'v1',
-        kind: 'PersistentVolume',
-        metadata: { name: `${NAMESPACE}-${claim}` },
-        spec: {
-          capacity: { storage: '10Gi' },
-          accessModes: ['ReadWriteOnce'],
-          persistentVolumeReclaimPolicy: 'Retain',
-          storageClassName: STORAGE_CLASS,
-          claimRef: { namespace: NAMESPACE, name: claim },
-          hostPath: { path, type: 'Directory' },
-        },
-      };
-    }),
-  ];
-}
-
 function secret(name: string, data: Record<string, string>): KubeObject {
   return {
     apiVersion: 'v1',
@@ -128,12 +96,6 @@ function secret(name: string, data: Record<string, string>): KubeObject {
     type: 'Opaque',
     stringData: data,
   };
-}
-
-function random(bytes: number, encoding: BufferEncoding): string {
-  return execFileSync('openssl', ['rand', encoding === 'hex' ? '-hex' : '-base64', String(bytes)], {
-    encoding: 'utf8',
-  }).trim();
 }
 
 /** What the platform engineer creates before `helm install` (charts/emr-network/README.md). */
@@ -148,18 +110,6 @@ function platformSecrets(registrarPasswords: Map<string, string>): KubeObject[] 
       }),
     ),
   ];
-}
-
-async function jobSucceeds(client: KubeClient, name: string, timeoutMs: number): Promise<void> {
-  await waitFor(
-    `job ${name} complete`,
-    async () => {
-      const status = (await client.get<JobLike>(`/apis/batch/v1/namespaces/${NAMESPACE}/jobs/${name}`))
-        ?.status;
-      return (status?.succeeded ?? 0) > 0 ? true : undefined;
-    },
-    timeoutMs,
-  );
 }
 
 /** Logs of the bootstrap pods (registrar and channel Jobs, the check Pod), for a failure's message. */
@@ -214,60 +164,6 @@ interface StatsSummary {
 
 const mebibytes = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
-
-function getFromHost(url: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { rejectUnauthorized: false, timeout: 5000 }, (response) => {
-      let body = '';
-      response.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      response.on('end', () => {
-        resolve({ status: response.statusCode ?? 0, body });
-      });
-    });
-    req.once('timeout', () => req.destroy(new Error('timeout')));
-    req.once('error', reject);
-    req.end();
-  });
-}
-
-/** A JSON request to the gateway through its NodePort, verified against the org's CA (the gateway's certificate names localhost). */
-function gatewayCall(
-  path: string,
-  trust: string,
-  body: unknown,
-  token?: string,
-): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const payload = JSON.stringify(body);
-    const req = request(
-      `https://localhost:${GATEWAY_NODE_PORT}${path}`,
-      {
-        method: 'POST',
-        ca: trust,
-        timeout: 30_000,
-        headers: {
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(payload),
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-        },
-      },
-      (response) => {
-        let text = '';
-        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
-        response.on('end', () => {
-          resolve({ status: response.statusCode ?? 0, body: text });
-        });
-      },
-    );
-    req.once('timeout', () => req.destroy(new Error('timeout')));
-    req.once('error', reject);
-    req.end(payload);
-  });
-}
-
-function isReady(pod: PodLike): boolean {
-  return pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
-}
 
 describe('the emr-network chart on the one-node cluster', () => {
   let root = '';
@@ -329,7 +225,11 @@ describe('the emr-network chart on the one-node cluster', () => {
     async () => {
       await cluster.apply([
         { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } },
-        ...hostPathVolumes(join(root, 'volumes')),
+        ...hostPathVolumes(
+          join(root, 'volumes'),
+          STORAGE_CLASS,
+          CLAIMS.map((name) => ({ namespace: NAMESPACE, name })),
+        ),
         ...platformSecrets(registrarPasswords),
       ]);
       const started = Date.now();
@@ -377,7 +277,7 @@ describe('the emr-network chart on the one-node cluster', () => {
 
       const pods = await podsOfTheChart();
       expect(pods.filter(isReady)).toHaveLength(PODS);
-      const registrar = await client.get<JobLike>(
+      const registrar = await client.get<{ status?: { succeeded?: number } }>(
         `/apis/batch/v1/namespaces/${NAMESPACE}/jobs/${REGISTRAR_JOB}`,
       );
       expect(registrar?.status?.succeeded).toBe(1);
@@ -490,35 +390,32 @@ describe('the emr-network chart on the one-node cluster', () => {
           )
         )?.data?.['ca.pem'] ?? '';
       const login = async (username: string, password: string): Promise<string> => {
-        const response = await gatewayCall('/api/v1/auth/login', trust, { username, password });
+        const response = await gatewayCall(GATEWAY_NODE_PORT, trust, 'POST', '/api/v1/auth/login', {
+          body: { username, password },
+        });
         if (response.status !== 200)
-          throw new Error(`login ${username}: ${response.status} ${response.body}`);
-        return (JSON.parse(response.body) as { token: string }).token;
+          throw new Error(`login ${username}: ${response.status} ${JSON.stringify(response.body)}`);
+        return String(response.body.token);
       };
       const admin = await waitFor(
         'admin login through the NodePort',
         () => login('registrar', registrarPasswords.get('provider1') ?? '').catch(() => undefined),
         MINUTES,
       );
-      const user = await gatewayCall(
-        '/api/v1/users',
-        trust,
-        { username: 'hc-desk', role: 'healthcenter' },
-        admin,
-      );
+      const user = await gatewayCall(GATEWAY_NODE_PORT, trust, 'POST', '/api/v1/users', {
+        token: admin,
+        body: { username: 'hc-desk', role: 'healthcenter' },
+      });
       expect(user.status).toBe(201);
-      const healthcenter = await login(
-        'hc-desk',
-        (JSON.parse(user.body) as { enrollmentSecret: string }).enrollmentSecret,
-      );
-      const admitted = await gatewayCall(
-        '/api/v1/patients',
-        trust,
-        { patientId: 'ab-1234', name: 'Alice Example', birthDate: '1980-02-29' },
-        healthcenter,
-      );
-      expect({ status: admitted.status, body: admitted.body }).toMatchObject({ status: 201 });
-      expect(JSON.parse(admitted.body)).toMatchObject({ org: 'Provider1MSP' });
+      const healthcenter = await login('hc-desk', String(user.body.enrollmentSecret));
+      const admitted = await gatewayCall(GATEWAY_NODE_PORT, trust, 'POST', '/api/v1/patients', {
+        token: healthcenter,
+        body: { patientId: 'ab-1234', name: 'Alice Example', birthDate: '1980-02-29' },
+      });
+      expect({ status: admitted.status, body: admitted.body }).toMatchObject({
+        status: 201,
+        body: { org: 'Provider1MSP' },
+      });
       await client.delete(`/api/v1/namespaces/${NAMESPACE}/services/gateway-provider1-nodeport`);
     },
     5 * MINUTES,
@@ -571,7 +468,7 @@ describe('the emr-network chart on the one-node cluster', () => {
       measure(`helm upgrade (every pod recreated) → all Ready: ${seconds(Date.now() - started)}`);
       const jobs = await client.list<PodLike>(`/apis/batch/v1/namespaces/${NAMESPACE}/jobs`);
       expect(jobs.map((j) => j.metadata.name)).toEqual(['emr-bootstrap-registrar-2']);
-      await jobSucceeds(client, 'emr-bootstrap-registrar-2', 3 * MINUTES);
+      await jobSucceeds(client, NAMESPACE, 'emr-bootstrap-registrar-2', 3 * MINUTES);
       for (const node of ['orderer-0', 'orderer-1', 'orderer-2', 'peer0-provider1-0', 'peer0-provider2-0']) {
         const log = await client.call(
           'GET',

@@ -15,16 +15,23 @@
  * Needs root; refuses to run while another cluster is up. Run it under `flock /tmp/emr-cluster.lock`.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { request } from 'node:https';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parseAllDocuments } from 'yaml';
 import type { Cluster } from '../src/cluster';
 import { captureHostState, diffHostState, type HostState } from '../src/host/state';
-import { APP_USER, findImage } from '../src/images/catalog';
+import { findImage } from '../src/images/catalog';
 import { waitFor, type KubeClient, type KubeObject } from '../src/kube-client';
 import { REPO_ROOT } from '../src/settings';
+import {
+  gatewayCall,
+  hostPathVolumes,
+  isReady,
+  random,
+  type GatewayAnswer,
+  type PodLike,
+} from './support/node-kit';
 import { prepareTestCluster, removeTestCluster, type TestCluster } from './support/test-cluster';
 
 const MINUTES = 60_000;
@@ -54,18 +61,19 @@ interface Resource extends KubeObject {
     chaincode?: { packageId?: string };
   };
 }
-interface PodLike {
-  metadata: { name: string; uid?: string; deletionTimestamp?: string };
-  status?: { conditions?: { type: string; status: string }[] };
-}
-
-/** A gateway's answer: JSON bodies as the REST API documents them (gateway/src/routes). */
-interface Answer {
-  status: number;
-  body: Record<string, unknown>;
-}
 
 const providerNamespace = (name: string): string => `emr-${name}`;
+
+/** A call to a provider's gateway through its NodePort. */
+function callGateway(
+  provider: string,
+  trust: string,
+  method: string,
+  path: string,
+  options: { body?: unknown; token?: string } = {},
+): Promise<GatewayAnswer> {
+  return gatewayCall(GATEWAY_PORTS[provider] ?? 0, trust, method, path, options);
+}
 
 function tool(name: 'helm' | 'kubectl'): string {
   return join(process.env['EMR_TOOLS_DIR'] ?? '', 'bin', name);
@@ -73,10 +81,6 @@ function tool(name: 'helm' | 'kubectl'): string {
 
 function examples(file: string): Resource[] {
   return parseAllDocuments(readFileSync(join(EXAMPLES, file), 'utf8')).map((d) => d.toJS() as Resource);
-}
-
-function random(bytes: number): string {
-  return execFileSync('openssl', ['rand', '-hex', String(bytes)], { encoding: 'utf8' }).trim();
 }
 
 /** The claims the operator's renderings make in a namespace: the ordering org's, or a provider's. */
@@ -87,40 +91,10 @@ function claimsOf(namespace: string): string[] {
   return [`data-ca-${org}-0`, `data-peer0-${org}-0`, `gateway-${org}-data`];
 }
 
-/** The default StorageClass (no provisioner) and one hostPath volume bound in advance to each claim. */
-function hostPathVolumes(root: string, namespaces: readonly string[]): KubeObject[] {
-  return [
-    {
-      apiVersion: 'storage.k8s.io/v1',
-      kind: 'StorageClass',
-      metadata: {
-        name: STORAGE_CLASS,
-        annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' },
-      },
-      provisioner: 'kubernetes.io/no-provisioner',
-      volumeBindingMode: 'WaitForFirstConsumer',
-    },
-    ...namespaces.flatMap((namespace) =>
-      claimsOf(namespace).map((claim): KubeObject => {
-        const path = join(root, namespace, claim);
-        mkdirSync(path, { recursive: true });
-        chownSync(path, APP_USER.uid, APP_USER.gid);
-        return {
-          apiVersion: 'v1',
-          kind: 'PersistentVolume',
-          metadata: { name: `${namespace}-${claim}` },
-          spec: {
-            capacity: { storage: '10Gi' },
-            accessModes: ['ReadWriteOnce'],
-            persistentVolumeReclaimPolicy: 'Retain',
-            storageClassName: STORAGE_CLASS,
-            claimRef: { namespace, name: claim },
-            hostPath: { path, type: 'Directory' },
-          },
-        };
-      }),
-    ),
-  ];
+/** The default StorageClass and a hostPath volume bound in advance to every claim of these namespaces. */
+function volumesFor(root: string, namespaces: readonly string[]): KubeObject[] {
+  const claims = namespaces.flatMap((namespace) => claimsOf(namespace).map((name) => ({ namespace, name })));
+  return hostPathVolumes(root, STORAGE_CLASS, claims, { isDefault: true });
 }
 
 function registrarSecret(namespace: string, org: string, password: string): KubeObject {
@@ -147,53 +121,6 @@ function gatewayNodePort(provider: string): KubeObject {
       ports: [{ port: 8443, targetPort: 8443, nodePort: GATEWAY_PORTS[provider] }],
     },
   };
-}
-
-/** A JSON call to a provider's gateway through its NodePort, verified against the provider's CA. */
-function gatewayCall(
-  provider: string,
-  trust: string,
-  method: string,
-  path: string,
-  options: { body?: unknown; token?: string } = {},
-): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
-    const req = request(
-      `https://localhost:${GATEWAY_PORTS[provider]}${path}`,
-      {
-        method,
-        ca: trust,
-        timeout: 60_000,
-        headers: {
-          ...(payload === undefined
-            ? {}
-            : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
-          ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-        },
-      },
-      (response) => {
-        let text = '';
-        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
-        response.on('end', () => {
-          let body: unknown = text;
-          try {
-            body = JSON.parse(text);
-          } catch {
-            // not JSON: kept as text
-          }
-          resolve({ status: response.statusCode ?? 0, body: body as Answer['body'] });
-        });
-      },
-    );
-    req.once('timeout', () => req.destroy(new Error(`${method} ${path}: timeout`)));
-    req.once('error', reject);
-    req.end(payload);
-  });
-}
-
-function isReady(pod: PodLike): boolean {
-  return pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 }
 
 /** `apply → condition True` per step, in seconds from the resource's creation. */
@@ -372,7 +299,7 @@ describe('the operator on the one-node cluster', () => {
         }),
       );
       await cluster.apply(
-        hostPathVolumes(join(root, 'volumes'), [
+        volumesFor(join(root, 'volumes'), [
           NETWORK_NAMESPACE,
           ...['provider1', 'provider2', 'provider3', 'provider4'].map(providerNamespace),
         ]),
@@ -513,7 +440,7 @@ describe('the operator on the one-node cluster', () => {
         username: string,
         password: string,
       ): Promise<string> => {
-        const answer = await gatewayCall(org, trust, 'POST', '/api/v1/auth/login', {
+        const answer = await callGateway(org, trust, 'POST', '/api/v1/auth/login', {
           body: { username, password },
         });
         if (answer.status !== 200)
@@ -527,7 +454,7 @@ describe('the operator on the one-node cluster', () => {
           MINUTES,
           1000,
         );
-        const user = await gatewayCall(org, trust, 'POST', '/api/v1/users', {
+        const user = await callGateway(org, trust, 'POST', '/api/v1/users', {
           token: admin,
           body: { username, role },
         });
@@ -537,7 +464,7 @@ describe('the operator on the one-node cluster', () => {
       hc3 = await staff('provider3', trust3, 'hc-sara', 'healthcenter');
       const phys1 = await staff('provider1', trust1, 'dr-bert', 'physician');
 
-      const answer = await gatewayCall('provider3', trust3, 'POST', '/api/v1/patients', {
+      const answer = await callGateway('provider3', trust3, 'POST', '/api/v1/patients', {
         token: hc3,
         body: { patientId: 'p-carol-3', name: 'Carol Example', birthDate: '1975-07-14' },
       });
@@ -548,18 +475,18 @@ describe('the operator on the one-node cluster', () => {
       const admitted = answer.body as { emrId: string; username: string; enrollmentSecret: string };
       const carol = await login('provider3', trust3, admitted.username, admitted.enrollmentSecret);
 
-      const asked = await gatewayCall('provider1', trust1, 'POST', '/api/v1/access-requests', {
+      const asked = await callGateway('provider1', trust1, 'POST', '/api/v1/access-requests', {
         token: phys1,
         body: { patientId: 'p-carol-3', ownerOrg: 'Provider3MSP' },
       });
       expect(asked).toMatchObject({ status: 201, body: { status: 'PENDING' } });
       const requestId = String(asked.body['requestId']);
-      const readShared = (): Promise<Answer> =>
-        gatewayCall('provider1', trust1, 'GET', '/api/v1/shared-emrs/Provider3MSP/P-CAROL-3', {
+      const readShared = (): Promise<GatewayAnswer> =>
+        callGateway('provider1', trust1, 'GET', '/api/v1/shared-emrs/Provider3MSP/P-CAROL-3', {
           token: phys1,
         });
       expect((await readShared()).status).toBe(403);
-      const authorized = await gatewayCall(
+      const authorized = await callGateway(
         'provider3',
         trust3,
         'POST',
@@ -569,7 +496,7 @@ describe('the operator on the one-node cluster', () => {
         },
       );
       expect(authorized.body).toMatchObject({ ownerApproved: true });
-      const approved = await gatewayCall(
+      const approved = await callGateway(
         'provider3',
         trust3,
         'POST',
@@ -643,8 +570,8 @@ describe('the operator on the one-node cluster', () => {
       // A transaction endorsed by provider3's own peer, i.e. run by its upgraded chaincode server.
       const ready = Date.now();
       const attempts: string[] = [];
-      const admit = async (): Promise<Answer | undefined> => {
-        const answer = await gatewayCall('provider3', trust3, 'POST', '/api/v1/patients', {
+      const admit = async (): Promise<GatewayAnswer | undefined> => {
+        const answer = await callGateway('provider3', trust3, 'POST', '/api/v1/patients', {
           token: hc3,
           body: { patientId: `p-dave-${attempts.length}`, name: 'Dave Example', birthDate: '1981-02-03' },
         });

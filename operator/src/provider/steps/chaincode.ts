@@ -1,5 +1,6 @@
 import {
   connectGateway,
+  fabricErrorText,
   MUTUAL_TLS_CONNECTION,
   newChaincodeLifecycle,
   newPeerAdmin,
@@ -7,6 +8,7 @@ import {
   type ChaincodeDefinition,
   type ChaincodeLifecycle,
   type ChaincodePackage,
+  type GatewayConnection,
 } from '@emr/network';
 import { lifecycleMajority, planApproval } from '../chaincode-sequence';
 import { blocked, done, required, waiting, type Step, type StepContext, type StepResult } from './types';
@@ -162,6 +164,14 @@ export const chaincodeCommitted: Step = {
         30_000,
       );
     }
+    const silent = await ownPeerRunsChaincode(connection.gateway, network.channel, name);
+    if (silent !== undefined) {
+      return waiting(
+        'ChaincodeNotAnswering',
+        `${name} ${version} (sequence ${sequence}) is committed, but ${org.mspId}'s peer cannot run it yet: ${silent}`,
+        2_000,
+      );
+    }
     const approvers = Object.keys(committed.approvals).filter((mspId) => committed.approvals[mspId]);
     return done(
       'Committed',
@@ -169,3 +179,27 @@ export const chaincodeCommitted: Step = {
     );
   },
 };
+
+/** A function no EMR contract has: the chaincode itself answers NOT_FOUND (EmrContract.unknownTransaction). */
+const LIVENESS_PROBE = 'Provider:OperatorLivenessProbe';
+
+/**
+ * Whether the org's peer runs the committed chaincode, asked through the org's own gateway peer. The probe is an
+ * unknown function: the chaincode's own "no transaction" answer proves the peer reached the server (the contract
+ * API's GetMetadata fails in fabric-contract-api 2.5.8, and every EMR transaction needs a role). After a new
+ * package (an upgrade) the peer connects to the chaincode server on first use; doing that here keeps the first
+ * user request after Ready from meeting it. Undefined when it answers, else why not.
+ */
+async function ownPeerRunsChaincode(
+  gateway: GatewayConnection['gateway'],
+  channel: string,
+  chaincode: string,
+): Promise<string | undefined> {
+  try {
+    await gateway.getNetwork(channel).getContract(chaincode).evaluateTransaction(LIVENESS_PROBE);
+    return undefined;
+  } catch (error) {
+    const text = fabricErrorText(error);
+    return text.includes(`no transaction ${LIVENESS_PROBE}`) ? undefined : text;
+  }
+}
