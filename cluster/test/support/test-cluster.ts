@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { newProgress } from '@emr/network';
 import { Cluster } from '../../src/cluster';
-import { captureHostState, type HostState } from '../../src/host/state';
+import { captureHostState, diffHostState, type HostState } from '../../src/host/state';
 import { clusterSettings, NETWORK, REPO_ROOT } from '../../src/settings';
 
 /** A cluster of a test's own: its own state folder, and the host state recorded before anything changes. */
@@ -35,4 +35,23 @@ export async function removeTestCluster(test: TestCluster | undefined, alreadyDo
   if (!test) return;
   if (!alreadyDown && existsSync(join(test.root, 'host-before.json'))) await test.cluster.down();
   rmSync(test.root, { recursive: true, force: true });
+}
+
+/** What a test's last step checks: nothing left by the cluster, the host as recorded before, no state folder. */
+export interface TakenDown {
+  readonly leftovers: readonly string[];
+  readonly hostChanges: readonly string[];
+  readonly folderRemains: boolean;
+}
+
+export const CLEANLY_DOWN: TakenDown = { leftovers: [], hostChanges: [], folderRemains: false };
+
+/** Brings the test's cluster down and reports what it left (expected: CLEANLY_DOWN). */
+export async function takeDown(test: TestCluster): Promise<TakenDown> {
+  const leftovers = await test.cluster.down();
+  return {
+    leftovers,
+    hostChanges: diffHostState(test.hostBefore, await captureHostState()),
+    folderRemains: existsSync(test.root),
+  };
 }

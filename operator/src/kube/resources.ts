@@ -121,3 +121,27 @@ export async function createOrMergePatch(
   );
   return 'patched';
 }
+
+/**
+ * Removes `finalizer` at `index` of the object's finalizers — only if it is still there (a JSON-patch test, so a
+ * concurrent change of the list is never clobbered); an object already gone is fine.
+ */
+export async function removeFinalizer(
+  client: KubeClient,
+  type: ResourceType,
+  location: { readonly namespace?: string; readonly name: string },
+  finalizer: string,
+  index: number,
+): Promise<void> {
+  try {
+    await client.request('PATCH', resourcePath(type, location), {
+      body: [
+        { op: 'test', path: `/metadata/finalizers/${index}`, value: finalizer },
+        { op: 'remove', path: `/metadata/finalizers/${index}` },
+      ],
+      contentType: 'application/json-patch+json',
+    });
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+  }
+}

@@ -33,9 +33,8 @@ import { publishCaTrust } from '../fabric/ca-trust';
 import { enrollOrgAdmin, loadOrgAdmin } from '../fabric/org-admin';
 import { presentedCertificate } from '../fabric/presented-certificate';
 import type { KubeClient } from '../kube/client';
-import { isNotFound } from '../kube/errors';
 import type { EventRecorder } from '../kube/events';
-import { applyObject, deleteObject, listObjects } from '../kube/resources';
+import { applyObject, deleteObject, listObjects, removeFinalizer } from '../kube/resources';
 import { newKubeSecretStore, readSecret } from '../kube/secret-store';
 import { CONFIG_MAPS, resourcePath, SECRETS, type KubeObject } from '../kube/types';
 import type { Logger } from '../logger';
@@ -470,17 +469,7 @@ export class NetworkReconciler implements Reconciler {
       'CleanedUp',
       "removed the ordering service, its CA and their Secrets; the orderers' volumes (and the ledger) stay",
     );
-    try {
-      await client.request('PATCH', resourcePath(EMR_NETWORKS, { namespace, name }), {
-        body: [
-          { op: 'test', path: `/metadata/finalizers/${index}`, value: FINALIZER },
-          { op: 'remove', path: `/metadata/finalizers/${index}` },
-        ],
-        contentType: 'application/json-patch+json',
-      });
-    } catch (error) {
-      if (!isNotFound(error)) throw error;
-    }
+    await removeFinalizer(client, EMR_NETWORKS, { namespace, name }, FINALIZER, index);
   }
 }
 

@@ -19,9 +19,8 @@ import {
 import { MEDICAL_PROVIDERS } from '../api/resources';
 import type { ReconcileOutcome, Reconciler } from '../controller/controller';
 import type { KubeClient } from '../kube/client';
-import { isNotFound } from '../kube/errors';
 import type { EventRecorder, EventType } from '../kube/events';
-import { applyObject, deleteObject, listObjects } from '../kube/resources';
+import { applyObject, deleteObject, listObjects, removeFinalizer } from '../kube/resources';
 import { newKubeSecretStore } from '../kube/secret-store';
 import { CONFIG_MAPS, resourcePath, SECRETS, type KubeObject, type OwnerReference } from '../kube/types';
 import type { Logger } from '../logger';
@@ -204,17 +203,7 @@ export class ProviderReconciler implements Reconciler {
       `removed ${removed.length > 0 ? removed.join(', ') : 'nothing'} and the provider's workloads; the ` +
         `organization stays in channel ${provider.spec.network.channel} (removing it is a separate action)`,
     );
-    try {
-      await client.request('PATCH', resourcePath(MEDICAL_PROVIDERS, { namespace, name }), {
-        body: [
-          { op: 'test', path: `/metadata/finalizers/${index}`, value: FINALIZER },
-          { op: 'remove', path: `/metadata/finalizers/${index}` },
-        ],
-        contentType: 'application/json-patch+json',
-      });
-    } catch (error) {
-      if (!isNotFound(error)) throw error;
-    }
+    await removeFinalizer(client, MEDICAL_PROVIDERS, { namespace, name }, FINALIZER, index);
     logger.info('finalized', { provider: `${namespace}/${name}`, removed });
   }
 
