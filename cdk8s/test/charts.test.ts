@@ -334,6 +334,10 @@ describe('emr-network chart', () => {
       });
       return (res.body as { status: { allowed: boolean } }).status.allowed;
     };
+    // The RBAC authorizer serves from an informer cache: wait until it has seen the RoleBinding (10 s at most).
+    for (let tries = 0; tries < 100 && !(await can('get', 'configmaps', 'emr-bootstrap')); tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     expect({
       'get the provider1 registrar password': await can('get', 'secrets', 'ca-provider1-registrar'),
       'patch provider2-enrollments': await can('patch', 'secrets', 'provider2-enrollments'),

@@ -229,6 +229,10 @@ describe('the emr-operator chart’s RBAC, least privilege, proven by running th
       await createObject(cluster.client, RBAC_TYPES[object.kind] as ResourceType, object);
     }
     operatorClient = await serviceAccountClient();
+    // The RBAC authorizer serves from an informer cache: wait until it has seen the chart's bindings.
+    await eventually('the chart RBAC in effect', () =>
+      can('provider1', 'list', 'medicalproviders', 'emr-fabric.dev'),
+    );
     await createEmrNetwork(cluster.client);
     // What a platform engineer does with their own rights: the providers' Secrets and resources.
     for (const name of ['provider1', 'provider2']) {
