@@ -736,7 +736,13 @@ describe('the operator on the one-node cluster', () => {
           `ca-${namespace.replace(/^emr-/, '')}-registrar`,
         ]);
       }
-      expect(await operatorPods()).toEqual([]);
+      // helm waits for the Deployment to go; its pod goes after, by the garbage collector and its grace period.
+      await waitFor(
+        'the operator pod gone',
+        async () => ((await operatorPods()).length === 0 ? true : undefined),
+        2 * MINUTES,
+        1000,
+      );
     },
     8 * MINUTES,
   );
